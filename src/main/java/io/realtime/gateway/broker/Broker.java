@@ -1,0 +1,50 @@
+package io.realtime.gateway.broker;
+
+import io.realtime.gateway.event.ChannelEvent;
+import io.realtime.gateway.event.EventDraft;
+import io.realtime.gateway.event.EventId;
+import java.util.List;
+
+/**
+ * Where events get their ids, their history and their fan-out. Every event a broker accepts, from
+ * this instance or (in cluster mode) any other, reaches this instance's subscribers as a CDI event
+ * ({@code Event<ChannelEvent>}), in id order per channel; the channel core observes it.
+ */
+public interface Broker extends AutoCloseable {
+
+    /**
+     * Assigns the id, stores the event in history and fans it out. Returns once the event is in
+     * history, so the id handed back to a publisher can always be resumed from.
+     *
+     * @throws BrokerUnavailableException if the event cannot be accepted now
+     */
+    ChannelEvent publish(EventDraft draft, HistoryPolicy policy);
+
+    /**
+     * Publishes several events, in order, each as {@link #publish} would. Implementations may
+     * pipeline; the result lists the events in the drafts' order.
+     */
+    List<ChannelEvent> publishAll(List<EventDraft> drafts, List<HistoryPolicy> policies);
+
+    /**
+     * Events of {@code channel} after {@code since} (exclusive), oldest first, and whether history
+     * reaches back that far. With {@code since == null} nothing is replayed: only the channel's
+     * current position is reported.
+     */
+    History historyAfter(String channel, EventId since, HistoryPolicy policy);
+
+    /**
+     * This instance has its first local subscriber on {@code channel}. Returns once events of the
+     * channel published from now on will be fired, so a subscriber that reads history afterwards
+     * misses nothing.
+     */
+    void channelActive(String channel);
+
+    /** The last local subscriber of {@code channel} left. */
+    void channelInactive(String channel);
+
+    BrokerStatus status();
+
+    @Override
+    void close();
+}

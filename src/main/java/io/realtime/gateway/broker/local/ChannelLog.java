@@ -1,0 +1,82 @@
+package io.realtime.gateway.broker.local;
+
+import io.realtime.gateway.broker.History;
+import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.event.ChannelEvent;
+import io.realtime.gateway.event.EventId;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * One channel's in-memory history: a bounded, time-limited deque plus the id sequence. Callers
+ * hold the log's monitor for every call (the local broker does, so id order is publish order).
+ *
+ * <p>{@code floor} is the highest id known to be gone: a resume from an id below it cannot be
+ * complete. A new log starts its floor at its creation time, so a client holding an id from before
+ * (an earlier run, or a log that expired) is told to reset instead of silently missing events.
+ */
+final class ChannelLog {
+
+    private final ArrayDeque<ChannelEvent> events = new ArrayDeque<>();
+    private EventId floor;
+    private EventId last;
+    private long lastTouchedMs;
+    /** Set when the sweep dropped this log from the map; a caller that still holds it looks again. */
+    boolean retired;
+
+    ChannelLog(long nowMs) {
+        this.floor = new EventId(nowMs, 0);
+        this.last = floor;
+        this.lastTouchedMs = nowMs;
+    }
+
+    EventId nextId(long nowMs) {
+        return last.next(nowMs);
+    }
+
+    void append(ChannelEvent event, HistoryPolicy policy, long nowMs) {
+        last = event.id();
+        lastTouchedMs = nowMs;
+        events.addLast(event);
+        while (events.size() > policy.size()) {
+            floor = events.removeFirst().id();
+        }
+        expire(policy, nowMs);
+    }
+
+    History after(EventId since, HistoryPolicy policy, long nowMs) {
+        lastTouchedMs = nowMs;
+        expire(policy, nowMs);
+        if (since == null) {
+            return new History(List.of(), true, last);
+        }
+        boolean complete = since.compareTo(floor) >= 0;
+        List<ChannelEvent> missed = new ArrayList<>();
+        // Newest first from the tail: a resume usually asks for the last few events.
+        Iterator<ChannelEvent> it = events.descendingIterator();
+        while (it.hasNext()) {
+            ChannelEvent e = it.next();
+            if (!e.id().isAfter(since)) {
+                break;
+            }
+            missed.add(e);
+        }
+        java.util.Collections.reverse(missed);
+        return new History(missed, complete, last);
+    }
+
+    /** Drops events older than the TTL; true when the log holds nothing worth keeping. */
+    boolean expire(HistoryPolicy policy, long nowMs) {
+        long oldest = nowMs - policy.ttl().toMillis();
+        while (!events.isEmpty() && events.peekFirst().publishedAtMs() < oldest) {
+            floor = events.removeFirst().id();
+        }
+        return events.isEmpty() && lastTouchedMs < oldest;
+    }
+
+    int size() {
+        return events.size();
+    }
+}

@@ -1,0 +1,125 @@
+package io.realtime.gateway.broker.local;
+
+import io.realtime.gateway.broker.Broker;
+import io.realtime.gateway.broker.BrokerStatus;
+import io.realtime.gateway.broker.History;
+import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.event.ChannelEvent;
+import io.realtime.gateway.event.EnvelopeCodec;
+import io.realtime.gateway.event.EventDraft;
+import io.realtime.gateway.event.EventId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The broker of a single instance: ids from the local clock, history in memory, fan-out by firing
+ * the CDI event right away. Per channel, id assignment, storage and firing happen under the
+ * channel's log monitor, so subscribers see events in id order.
+ */
+public final class LocalBroker implements Broker {
+
+    private final Map<String, ChannelLog> logs = new ConcurrentHashMap<>();
+    private final EnvelopeCodec codec;
+    private final Consumer<ChannelEvent> fanOut;
+    private final LongSupplier clock;
+
+    /**
+     * @param fanOut fires the CDI event; called under the channel's lock, so it must not block
+     */
+    public LocalBroker(EnvelopeCodec codec, Consumer<ChannelEvent> fanOut, LongSupplier clock) {
+        this.codec = codec;
+        this.fanOut = fanOut;
+        this.clock = clock;
+    }
+
+    @Override
+    public ChannelEvent publish(EventDraft draft, HistoryPolicy policy) {
+        while (true) {
+            ChannelLog log = log(draft.channel().value());
+            synchronized (log) {
+                if (log.retired) {
+                    continue; // swept between lookup and lock: take the fresh one
+                }
+                long now = clock.getAsLong();
+                ChannelEvent event = codec.encode(draft, log.nextId(now), now);
+                log.append(event, policy, now);
+                fanOut.accept(event);
+                return event;
+            }
+        }
+    }
+
+    @Override
+    public List<ChannelEvent> publishAll(List<EventDraft> drafts, List<HistoryPolicy> policies) {
+        List<ChannelEvent> events = new ArrayList<>(drafts.size());
+        for (int i = 0; i < drafts.size(); i++) {
+            events.add(publish(drafts.get(i), policies.get(i)));
+        }
+        return events;
+    }
+
+    @Override
+    public History historyAfter(String channel, EventId since, HistoryPolicy policy) {
+        while (true) {
+            ChannelLog log = log(channel);
+            synchronized (log) {
+                if (!log.retired) {
+                    return log.after(since, policy, clock.getAsLong());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void channelActive(String channel) {
+        // Every event is fired locally already.
+    }
+
+    @Override
+    public void channelInactive(String channel) {
+        // Nothing to release: history stays until it expires.
+    }
+
+    /**
+     * Forgets channels whose history expired and that nobody touched within their TTL, so memory
+     * follows the live channel set. Called periodically.
+     */
+    public int sweep(java.util.function.Function<String, HistoryPolicy> policyOf) {
+        int removed = 0;
+        long now = clock.getAsLong();
+        for (Map.Entry<String, ChannelLog> entry : logs.entrySet()) {
+            ChannelLog log = entry.getValue();
+            synchronized (log) {
+                if (log.expire(policyOf.apply(entry.getKey()), now)) {
+                    log.retired = true;
+                    logs.remove(entry.getKey(), log);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Number of channels with a log in memory. */
+    public int channelCount() {
+        return logs.size();
+    }
+
+    @Override
+    public BrokerStatus status() {
+        return new BrokerStatus("local", true, false, "in-memory, single instance");
+    }
+
+    @Override
+    public void close() {
+        logs.clear();
+    }
+
+    private ChannelLog log(String channel) {
+        return logs.computeIfAbsent(channel, c -> new ChannelLog(clock.getAsLong()));
+    }
+}

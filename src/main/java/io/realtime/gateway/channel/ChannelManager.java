@@ -1,0 +1,184 @@
+package io.realtime.gateway.channel;
+
+import io.realtime.gateway.broker.Broker;
+import io.realtime.gateway.broker.History;
+import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.config.GatewayConfig;
+import io.realtime.gateway.config.Namespaces;
+import io.realtime.gateway.event.ChannelEvent;
+import io.realtime.gateway.event.ChannelName;
+import io.realtime.gateway.event.EventDraft;
+import io.realtime.gateway.event.EventId;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The channel core, shared by every transport: channel validation, publishing through the broker,
+ * local subscriptions, and subscribe-with-resume.
+ *
+ * <p>Resume without gap or duplicate: the subscriber is registered (buffering live events) before
+ * history is read, then the replay is delivered, then the buffered live events newer than the last
+ * replayed id. From then on each subscriber only ever gets ids above the last one it got.
+ */
+@ApplicationScoped
+public class ChannelManager {
+
+    private final ConcurrentHashMap<String, ChannelSubscribers> channels = new ConcurrentHashMap<>();
+    private Namespaces namespaces;
+    private Broker broker;
+    private DeliveryStats stats;
+
+    protected ChannelManager() {
+        // for the CDI proxy
+    }
+
+    @Inject
+    public ChannelManager(GatewayConfig config, Broker broker, DeliveryStats stats) {
+        this(config.namespaces(), broker, stats);
+    }
+
+    public ChannelManager(Namespaces namespaces, Broker broker, DeliveryStats stats) {
+        this.namespaces = namespaces;
+        this.broker = broker;
+        this.stats = stats;
+    }
+
+    /** Validates a channel name against syntax and the configured namespaces. */
+    public ChannelName channel(String name) {
+        return namespaces.channel(name);
+    }
+
+    public ChannelEvent publish(EventDraft draft) {
+        ChannelEvent event = broker.publish(draft, namespaces.history(draft.channel().value()));
+        stats.countPublished(1);
+        return event;
+    }
+
+    /** Publishes in order; the caller validated every draft first, so a batch is all or nothing for input. */
+    public List<ChannelEvent> publishAll(List<EventDraft> drafts) {
+        List<HistoryPolicy> policies = new ArrayList<>(drafts.size());
+        for (EventDraft draft : drafts) {
+            policies.add(namespaces.history(draft.channel().value()));
+        }
+        List<ChannelEvent> events = broker.publishAll(drafts, policies);
+        stats.countPublished(events.size());
+        return events;
+    }
+
+    /**
+     * Subscribes, replaying what the subscriber missed after {@code since} (exclusive) when given.
+     * Subscribing to a channel it already holds re-runs the resume (its position moves to it).
+     */
+    public SubscribeOutcome subscribe(Subscriber subscriber, ChannelName channel, EventId since) {
+        String name = channel.value();
+        ChannelSubscribers subs = register(subscriber, name);
+        History history;
+        try {
+            history = broker.historyAfter(name, since, namespaces.history(name));
+        } catch (RuntimeException e) {
+            unsubscribe(subscriber, name);
+            throw e;
+        }
+        synchronized (subs) {
+            ChannelSubscribers.Position position = subs.positions.get(subscriber);
+            if (position == null || subs.retired) {
+                // Unsubscribed while history was being read.
+                return new SubscribeOutcome(since != null, false, 0, history.top().toString());
+            }
+            SubscribeOutcome outcome = new SubscribeOutcome(since != null,
+                    since != null && history.complete(), history.events().size(), history.top().toString());
+            subscriber.onSubscribed(name, outcome);
+            EventId last = since != null && since.isAfter(history.top()) ? since : history.top();
+            for (ChannelEvent event : history.events()) {
+                subscriber.onEvent(event);
+            }
+            for (ChannelEvent event : position.pending) {
+                if (event.id().isAfter(last)) {
+                    subscriber.onEvent(event);
+                    last = event.id();
+                }
+            }
+            position.last = last;
+            position.pending = null;
+            return outcome;
+        }
+    }
+
+    /** @return false if the subscriber did not hold the channel */
+    public boolean unsubscribe(Subscriber subscriber, String channel) {
+        ChannelSubscribers subs = channels.get(channel);
+        if (subs == null) {
+            return false;
+        }
+        synchronized (subs) {
+            if (subs.positions.remove(subscriber) == null) {
+                return false;
+            }
+            if (subs.positions.isEmpty() && !subs.retired) {
+                subs.retired = true;
+                // Tell the broker before the entry leaves the map: a new first subscriber waits on
+                // this monitor, so its channelActive always follows this channelInactive.
+                broker.channelInactive(channel);
+                channels.remove(channel, subs);
+            }
+            return true;
+        }
+    }
+
+    /** Delivers an event the broker fired (from this instance or another) to local subscribers. */
+    void dispatch(@Observes ChannelEvent event) {
+        stats.dispatchLatency(System.currentTimeMillis() - event.publishedAtMs());
+        ChannelSubscribers subs = channels.get(event.channel());
+        if (subs != null) {
+            synchronized (subs) {
+                subs.dispatch(event);
+            }
+        }
+    }
+
+    public int channelCount() {
+        return channels.size();
+    }
+
+    public int subscriptionCount() {
+        int n = 0;
+        for (ChannelSubscribers subs : channels.values()) {
+            synchronized (subs) {
+                n += subs.positions.size();
+            }
+        }
+        return n;
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    private ChannelSubscribers register(Subscriber subscriber, String name) {
+        while (true) {
+            ChannelSubscribers subs = channels.computeIfAbsent(name, n -> new ChannelSubscribers());
+            synchronized (subs) {
+                if (subs.retired) {
+                    continue; // its last subscriber just left; the next lookup makes a new entry
+                }
+                boolean first = subs.positions.isEmpty();
+                subs.positions.put(subscriber, new ChannelSubscribers.Position());
+                if (first) {
+                    try {
+                        broker.channelActive(name);
+                    } catch (RuntimeException e) {
+                        subs.positions.remove(subscriber);
+                        subs.retired = true;
+                        channels.remove(name, subs);
+                        throw e;
+                    }
+                }
+                return subs;
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.realtime.gateway.channel;
+
+import io.realtime.gateway.event.ChannelEvent;
+import io.realtime.gateway.event.EventId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The local subscribers of one channel and, per subscriber, the last id it was given. Guarded by
+ * its own monitor. While a subscriber catches up from history its live events wait in
+ * {@link Position#pending}; the id check then drops whatever the replay already gave it.
+ */
+final class ChannelSubscribers {
+
+    static final class Position {
+        EventId last;
+        List<ChannelEvent> pending = new ArrayList<>();
+    }
+
+    final Map<Subscriber, Position> positions = new LinkedHashMap<>();
+    /** Set when the last subscriber left and the entry is on its way out of the map. */
+    boolean retired;
+
+    /** Hands a live event to every subscriber (or its catch-up buffer); returns how many got it now. */
+    int dispatch(ChannelEvent event) {
+        int delivered = 0;
+        for (Map.Entry<Subscriber, Position> entry : positions.entrySet()) {
+            Position p = entry.getValue();
+            if (p.pending != null) {
+                p.pending.add(event);
+            } else if (p.last == null || event.id().isAfter(p.last)) {
+                p.last = event.id();
+                entry.getKey().onEvent(event);
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+}

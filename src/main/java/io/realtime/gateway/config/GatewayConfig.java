@@ -1,0 +1,100 @@
+package io.realtime.gateway.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Every gateway setting, read once. Defaults live in {@code META-INF/microprofile-config.properties}
+ * (and in the README's table); any of them can be overridden by an environment variable.
+ */
+@ApplicationScoped
+public class GatewayConfig {
+
+    private Namespaces namespaces;
+    private Duration sseHeartbeat;
+    private long sseRetryMs;
+    private int sseMaxChannels;
+    private Duration wsPing;
+    private int wsMaxFrameBytes;
+    private int wsMaxSubscriptions;
+    private int publishMaxBodyBytes;
+    private int publishMaxBatch;
+    private int outboundQueueSize;
+    private Duration shutdownDrain;
+
+    protected GatewayConfig() {
+        // for the CDI proxy
+    }
+
+    @Inject
+    public GatewayConfig(Config config,
+                         @ConfigProperty(name = "gateway.sse.heartbeat-seconds") long sseHeartbeatSeconds,
+                         @ConfigProperty(name = "gateway.sse.retry-ms") long sseRetryMs,
+                         @ConfigProperty(name = "gateway.sse.max-channels") int sseMaxChannels,
+                         @ConfigProperty(name = "gateway.ws.ping-seconds") long wsPingSeconds,
+                         @ConfigProperty(name = "gateway.ws.max-frame-bytes") int wsMaxFrameBytes,
+                         @ConfigProperty(name = "gateway.ws.max-subscriptions") int wsMaxSubscriptions,
+                         @ConfigProperty(name = "gateway.publish.max-body-bytes") int publishMaxBodyBytes,
+                         @ConfigProperty(name = "gateway.publish.max-batch") int publishMaxBatch,
+                         @ConfigProperty(name = "gateway.outbound.queue-size") int outboundQueueSize,
+                         @ConfigProperty(name = "gateway.shutdown.drain-ms") long shutdownDrainMs) {
+        this.namespaces = Namespaces.from(config);
+        this.sseHeartbeat = Duration.ofSeconds(sseHeartbeatSeconds);
+        this.sseRetryMs = sseRetryMs;
+        this.sseMaxChannels = sseMaxChannels;
+        this.wsPing = Duration.ofSeconds(wsPingSeconds);
+        this.wsMaxFrameBytes = wsMaxFrameBytes;
+        this.wsMaxSubscriptions = wsMaxSubscriptions;
+        this.publishMaxBodyBytes = publishMaxBodyBytes;
+        this.publishMaxBatch = publishMaxBatch;
+        this.outboundQueueSize = outboundQueueSize;
+        this.shutdownDrain = Duration.ofMillis(shutdownDrainMs);
+    }
+
+    public Namespaces namespaces() {
+        return namespaces;
+    }
+
+    public Duration sseHeartbeat() {
+        return sseHeartbeat;
+    }
+
+    public long sseRetryMs() {
+        return sseRetryMs;
+    }
+
+    public int sseMaxChannels() {
+        return sseMaxChannels;
+    }
+
+    public Duration wsPing() {
+        return wsPing;
+    }
+
+    public int wsMaxFrameBytes() {
+        return wsMaxFrameBytes;
+    }
+
+    public int wsMaxSubscriptions() {
+        return wsMaxSubscriptions;
+    }
+
+    public int publishMaxBodyBytes() {
+        return publishMaxBodyBytes;
+    }
+
+    public int publishMaxBatch() {
+        return publishMaxBatch;
+    }
+
+    public int outboundQueueSize() {
+        return outboundQueueSize;
+    }
+
+    public Duration shutdownDrain() {
+        return shutdownDrain;
+    }
+}
