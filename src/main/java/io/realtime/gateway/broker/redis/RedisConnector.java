@@ -101,7 +101,7 @@ final class RedisConnector implements AutoCloseable {
         try {
             ClusterConnectionProvider provider = new ClusterConnectionProvider(seeds, commandConfig, poolConfig);
             clusterProvider = provider;
-            commands = RedisClusterClient.builder().connectionProvider(provider).clientConfig(commandConfig)
+            commands = RedisClusterClient.builder().nodes(seeds).connectionProvider(provider).clientConfig(commandConfig)
                     .maxAttempts(3).build();
             return commands;
         } catch (JedisException e) {
