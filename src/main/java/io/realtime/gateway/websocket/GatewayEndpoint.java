@@ -1,0 +1,63 @@
+package io.realtime.gateway.websocket;
+
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code /ws}: the WebSocket entry point (DESIGN §6). A CDI bean ({@code @Dependent}) so the
+ * container injects it; field injection because the WebSocket container creates the instance.
+ * All the protocol lives in {@link WebSocketConnection}.
+ */
+@Dependent
+@ServerEndpoint("/ws")
+public class GatewayEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(GatewayEndpoint.class.getName());
+
+    @Inject
+    WebSocketSessions sessions;
+
+    @OnOpen
+    public void open(Session session) {
+        sessions.opened(session);
+    }
+
+    @OnMessage
+    public void text(String text, Session session) {
+        WebSocketConnection connection = sessions.connection(session);
+        if (connection != null) {
+            connection.onText(text);
+        }
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong, Session session) {
+        WebSocketConnection connection = sessions.connection(session);
+        if (connection != null) {
+            connection.onPong();
+        }
+    }
+
+    @OnClose
+    public void closed(Session session, CloseReason reason) {
+        WebSocketConnection connection = sessions.connection(session);
+        if (connection != null) {
+            connection.close(reason.getCloseCode(), "closed by client");
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable error) {
+        LOG.log(Level.FINE, "WebSocket error", error);
+    }
+}
