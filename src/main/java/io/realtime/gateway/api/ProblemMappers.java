@@ -34,6 +34,15 @@ public final class ProblemMappers {
         }
     }
 
+    @Provider
+    public static class ShuttingDown implements ExceptionMapper<io.realtime.gateway.transport.ShuttingDownException> {
+        @Override
+        public Response toResponse(io.realtime.gateway.transport.ShuttingDownException e) {
+            return Response.fromResponse(Problem.of(ErrorCode.UNAVAILABLE, e.getMessage()))
+                    .header("Retry-After", "1").build();
+        }
+    }
+
     /** JAX-RS's own refusals: no route (404), wrong method (405), media types (406, 415). */
     @Provider
     public static class Web implements ExceptionMapper<WebApplicationException> {

@@ -8,6 +8,7 @@ import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.transport.ConnectionRegistry;
 import io.realtime.gateway.transport.GatewayConnection;
 import io.realtime.gateway.transport.Transport;
+import io.realtime.gateway.transport.ShuttingDownException;
 import io.realtime.gateway.transport.TransportExecutors;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -61,8 +62,18 @@ public class SseStreams {
         // touching the bean runs @PostConstruct
     }
 
+    /**
+     * Liberty quiesces before it stops applications, and waits up to 30 s for open requests: an
+     * SSE stream or a WebSocket never ends by itself. A JVM shutdown hook (SIGTERM, as container
+     * platforms send) says goodbye to clients at once, so the quiesce finds nothing to wait for.
+     * A redeploy goes through {@code @PreDestroy} instead, which removes the hook.
+     */
+    private final Thread shutdownHook = new Thread(this::stop, "gateway-sse-shutdown");
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+
     @PostConstruct
     void start() {
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
         long period = config.sseHeartbeat().toMillis();
         heartbeats = executors.scheduler().scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
     }
@@ -72,6 +83,9 @@ public class SseStreams {
      * position frame. {@code since} holds one resume id per channel, or is null.
      */
     void open(List<ChannelName> channels, EventId[] since, SseEventSink sink, Sse sse) {
+        if (stopping.get()) {
+            throw new ShuttingDownException();
+        }
         if (heartbeat == null) {
             heartbeat = sse.newEventBuilder().comment("ping").build();
         }
@@ -98,6 +112,20 @@ public class SseStreams {
         registry.remove(connection);
     }
 
+    boolean isStopping() {
+        return stopping.get();
+    }
+
+    private void removeShutdownHook() {
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down
+            }
+        }
+    }
+
     private void beat() {
         long now = System.currentTimeMillis();
         for (GatewayConnection c : registry.of(Transport.SSE)) {
@@ -107,6 +135,10 @@ public class SseStreams {
 
     @PreDestroy
     void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        removeShutdownHook();
         if (heartbeats != null) {
             heartbeats.cancel(false);
         }

@@ -24,6 +24,8 @@ public class GatewayEndpoint {
 
     private static final Logger LOG = Logger.getLogger(GatewayEndpoint.class.getName());
 
+    static final int HARD_MAX_FRAME_BYTES = 1 << 20;
+
     @Inject
     WebSocketSessions sessions;
 
@@ -32,7 +34,12 @@ public class GatewayEndpoint {
         sessions.opened(session);
     }
 
-    @OnMessage
+    /**
+     * The container's own ceiling ({@link #HARD_MAX_FRAME_BYTES}) bounds what it buffers; the
+     * configured limit ({@code gateway.ws.max-frame-bytes}) is enforced by the connection, because
+     * Liberty does not act on {@code Session.setMaxTextMessageBufferSize}.
+     */
+    @OnMessage(maxMessageSize = HARD_MAX_FRAME_BYTES)
     public void text(String text, Session session) {
         WebSocketConnection connection = sessions.connection(session);
         if (connection != null) {

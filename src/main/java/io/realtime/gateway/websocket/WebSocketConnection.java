@@ -50,6 +50,7 @@ final class WebSocketConnection implements Subscriber, GatewayConnection {
     private final WebSocketSessions sessions;
     private final DeliveryStats stats;
     private final int maxSubscriptions;
+    private final int maxFrameBytes;
     private final OutboundQueue<String> queue;
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -62,12 +63,13 @@ final class WebSocketConnection implements Subscriber, GatewayConnection {
     private JsonValue subscribeRef;
 
     WebSocketConnection(Session session, ChannelManager core, WebSocketSessions sessions, DeliveryStats stats,
-                        int queueSize, int maxSubscriptions, Executor executor) {
+                        int queueSize, int maxSubscriptions, int maxFrameBytes, Executor executor) {
         this.session = session;
         this.core = core;
         this.sessions = sessions;
         this.stats = stats;
         this.maxSubscriptions = maxSubscriptions;
+        this.maxFrameBytes = maxFrameBytes;
         this.queue = new OutboundQueue<>(queueSize, this::write, executor,
                 () -> close(TRY_AGAIN_LATER, "slow consumer"),
                 error -> close(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "write failed"));
@@ -76,6 +78,10 @@ final class WebSocketConnection implements Subscriber, GatewayConnection {
     /** A text frame from the client. Bad frames get an {@code error}; the connection stays. */
     void onText(String text) {
         lastSeenMs = System.currentTimeMillis();
+        if (utf8Length(text) > maxFrameBytes) {
+            close(CloseReason.CloseCodes.TOO_BIG, "frame larger than " + maxFrameBytes + " bytes");
+            return;
+        }
         JsonObject frame;
         try (JsonReader reader = Json.createReader(new StringReader(text))) {
             JsonValue value = reader.readValue();
@@ -242,6 +248,17 @@ final class WebSocketConnection implements Subscriber, GatewayConnection {
             throw new InvalidInputException(code, "'" + key + "' is required and must be a string");
         }
         return s.getString();
+    }
+
+    /** UTF-8 size without encoding: only counted exactly when it could be near the limit. */
+    private int utf8Length(String text) {
+        if (text.length() > maxFrameBytes) {
+            return text.length();
+        }
+        if (text.length() * 3 <= maxFrameBytes) {
+            return text.length();
+        }
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     private static String abbreviate(String s) {

@@ -55,17 +55,35 @@ public class WebSocketSessions {
         // starts the ping schedule with the application
     }
 
+    /**
+     * Liberty quiesces before it stops applications, and waits up to 30 s for open requests: an
+     * SSE stream or a WebSocket never ends by itself. A JVM shutdown hook (SIGTERM, as container
+     * platforms send) says goodbye to clients at once, so the quiesce finds nothing to wait for.
+     * A redeploy goes through {@code @PreDestroy} instead, which removes the hook.
+     */
+    private final Thread shutdownHook = new Thread(this::stop, "gateway-websocket-shutdown");
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+
     @PostConstruct
     void start() {
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
         long period = config.wsPing().toMillis();
         pings = executors.scheduler().scheduleAtFixedRate(this::ping, period, period, TimeUnit.MILLISECONDS);
     }
 
     void opened(Session session) {
-        session.setMaxTextMessageBufferSize(config.wsMaxFrameBytes());
-        session.setMaxBinaryMessageBufferSize(config.wsMaxFrameBytes());
+        if (stopping.get()) {
+            try {
+                session.close(new jakarta.websocket.CloseReason(
+                        jakarta.websocket.CloseReason.CloseCodes.GOING_AWAY, "server shutdown"));
+            } catch (java.io.IOException e) {
+                LOG.fine("closing a session during shutdown failed: " + e);
+            }
+            return;
+        }
         WebSocketConnection connection = new WebSocketConnection(session, core, this, stats,
-                config.outboundQueueSize(), config.wsMaxSubscriptions(), executors.executor());
+                config.outboundQueueSize(), config.wsMaxSubscriptions(), config.wsMaxFrameBytes(),
+                executors.executor());
         session.getUserProperties().put(CONNECTION, connection);
         registry.add(connection);
     }
@@ -82,6 +100,20 @@ public class WebSocketSessions {
         registry.remove(connection);
     }
 
+    boolean isStopping() {
+        return stopping.get();
+    }
+
+    private void removeShutdownHook() {
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down
+            }
+        }
+    }
+
     private void ping() {
         long now = System.currentTimeMillis();
         for (GatewayConnection c : registry.of(Transport.WEBSOCKET)) {
@@ -91,6 +123,10 @@ public class WebSocketSessions {
 
     @PreDestroy
     void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        removeShutdownHook();
         if (pings != null) {
             pings.cancel(false);
         }
