@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  * All the protocol lives in {@link WebSocketConnection}.
  */
 @Dependent
-@ServerEndpoint("/ws")
+@ServerEndpoint(value = "/ws", configurator = OriginCheck.class)
 public class GatewayEndpoint {
 
     private static final Logger LOG = Logger.getLogger(GatewayEndpoint.class.getName());
