@@ -94,11 +94,12 @@ public class ChannelManager {
             subscriber.onSubscribed(name, outcome);
             EventId last = since != null && since.isAfter(history.top()) ? since : history.top();
             for (ChannelEvent event : history.events()) {
-                subscriber.onEvent(event);
+                subscriber.onEvent(event, true);
+                last = event.id().isAfter(last) ? event.id() : last;
             }
             for (ChannelEvent event : position.pending) {
                 if (event.id().isAfter(last)) {
-                    subscriber.onEvent(event);
+                    subscriber.onEvent(event, false);
                     last = event.id();
                 }
             }

@@ -32,7 +32,7 @@ final class ChannelSubscribers {
                 p.pending.add(event);
             } else if (p.last == null || event.id().isAfter(p.last)) {
                 p.last = event.id();
-                entry.getKey().onEvent(event);
+                entry.getKey().onEvent(event, false);
                 delivered++;
             }
         }

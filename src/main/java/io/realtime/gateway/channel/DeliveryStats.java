@@ -1,6 +1,8 @@
 package io.realtime.gateway.channel;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Event counters for stats and metrics; LongAdders because every delivery bumps one. */
@@ -13,6 +15,11 @@ public class DeliveryStats {
     private final LongAdder latencyCount = new LongAdder();
     private final LongAdder latencyTotalMs = new LongAdder();
     private final long startedAtMs = System.currentTimeMillis();
+
+    /** Created with the application, so uptime counts from start-up. */
+    void init(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // touching the bean creates it
+    }
 
     public void countPublished(int count) {
         published.add(count);

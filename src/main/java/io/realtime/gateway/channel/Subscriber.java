@@ -11,6 +11,11 @@ public interface Subscriber {
     /** Called once per subscribe, before any replayed or live event of that channel. */
     void onSubscribed(String channel, SubscribeOutcome outcome);
 
-    /** An event of a channel this subscriber holds: replayed or live, in id order, never twice. */
-    void onEvent(ChannelEvent event);
+    /**
+     * An event of a channel this subscriber holds, in id order, never twice.
+     *
+     * @param replayed true when it comes from history during a resume (bounded by history size,
+     *                 so transports need not count it as lag)
+     */
+    void onEvent(ChannelEvent event, boolean replayed);
 }

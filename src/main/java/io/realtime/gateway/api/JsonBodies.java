@@ -1,0 +1,49 @@
+package io.realtime.gateway.api;
+
+import io.realtime.gateway.event.ErrorCode;
+import io.realtime.gateway.event.InvalidInputException;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonStructure;
+import jakarta.json.stream.JsonParsingException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Reads request bodies within the size limit and parses them as JSON, with the right refusal. */
+final class JsonBodies {
+
+    private JsonBodies() {
+    }
+
+    static JsonStructure read(InputStream body, long declaredLength, int limit) {
+        if (declaredLength > limit) {
+            throw tooLarge(limit);
+        }
+        byte[] bytes;
+        try {
+            bytes = body.readNBytes(limit + 1);
+        } catch (IOException e) {
+            throw new InvalidInputException(ErrorCode.BAD_REQUEST, "The request body could not be read");
+        }
+        if (bytes.length > limit) {
+            throw tooLarge(limit);
+        }
+        if (bytes.length == 0) {
+            throw new InvalidInputException(ErrorCode.BAD_JSON, "The request body is empty");
+        }
+        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(bytes))) {
+            return reader.read();
+        } catch (JsonParsingException e) {
+            throw new InvalidInputException(ErrorCode.BAD_JSON, "Malformed JSON at line "
+                    + e.getLocation().getLineNumber() + ", column " + e.getLocation().getColumnNumber());
+        } catch (JsonException e) {
+            throw new InvalidInputException(ErrorCode.BAD_JSON, "Malformed JSON");
+        }
+    }
+
+    private static InvalidInputException tooLarge(int limit) {
+        return new InvalidInputException(ErrorCode.TOO_LARGE, "The request body is larger than " + limit + " bytes");
+    }
+}

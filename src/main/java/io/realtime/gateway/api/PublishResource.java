@@ -1,0 +1,109 @@
+package io.realtime.gateway.api;
+
+import io.realtime.gateway.channel.ChannelManager;
+import io.realtime.gateway.config.GatewayConfig;
+import io.realtime.gateway.event.ChannelEvent;
+import io.realtime.gateway.event.ChannelName;
+import io.realtime.gateway.event.ErrorCode;
+import io.realtime.gateway.event.EventDraft;
+import io.realtime.gateway.event.InvalidInputException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonStructure;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The publish API (DESIGN §4): one event, or a batch validated whole before any of it is published. */
+@Path("/")
+@RequestScoped
+@Consumes({MediaType.APPLICATION_JSON, "application/*+json"})
+@Produces(MediaType.APPLICATION_JSON)
+public class PublishResource {
+
+    private final ChannelManager core;
+    private final GatewayConfig config;
+
+    protected PublishResource() {
+        this(null, null);
+    }
+
+    @Inject
+    public PublishResource(ChannelManager core, GatewayConfig config) {
+        this.core = core;
+        this.config = config;
+    }
+
+    @POST
+    @Path("channels/{channel}/events")
+    public Response publish(@PathParam("channel") String channel,
+                            @HeaderParam("Content-Length") long length, InputStream body) {
+        ChannelName name = core.channel(channel);
+        JsonObject event = object(JsonBodies.read(body, length, config.publishMaxBodyBytes()), "The body");
+        ChannelEvent published = core.publish(EventDraft.of(name, event.get("type"), event.get("data")));
+        return Response.accepted(Json.createObjectBuilder().add("id", published.id().toString()).build().toString())
+                .build();
+    }
+
+    @POST
+    @Path("events")
+    public Response publishBatch(@HeaderParam("Content-Length") long length, InputStream body) {
+        JsonStructure json = JsonBodies.read(body, length, config.publishMaxBodyBytes());
+        if (json.getValueType() != JsonValue.ValueType.ARRAY) {
+            throw new InvalidInputException(ErrorCode.BAD_REQUEST,
+                    "The body must be an array of {\"channel\",\"type\",\"data\"}");
+        }
+        JsonArray items = json.asJsonArray();
+        if (items.isEmpty()) {
+            throw new InvalidInputException(ErrorCode.BAD_REQUEST, "The batch is empty");
+        }
+        if (items.size() > config.publishMaxBatch()) {
+            throw new InvalidInputException(ErrorCode.TOO_LARGE,
+                    "At most " + config.publishMaxBatch() + " events in a batch; got " + items.size());
+        }
+        List<EventDraft> drafts = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            drafts.add(draft(items.get(i), i));
+        }
+        JsonArrayBuilder ids = Json.createArrayBuilder();
+        for (ChannelEvent event : core.publishAll(drafts)) {
+            ids.add(event.id().toString());
+        }
+        return Response.accepted(Json.createObjectBuilder().add("ids", ids).build().toString()).build();
+    }
+
+    private EventDraft draft(JsonValue item, int index) {
+        String where = "Event [" + index + "]";
+        try {
+            JsonObject event = object(item, where);
+            JsonValue channel = event.get("channel");
+            if (channel == null || channel.getValueType() != JsonValue.ValueType.STRING) {
+                throw new InvalidInputException(ErrorCode.BAD_CHANNEL, "'channel' is required and must be a string");
+            }
+            return EventDraft.of(core.channel(((jakarta.json.JsonString) channel).getString()),
+                    event.get("type"), event.get("data"));
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(e.code(), where + ": " + e.getMessage());
+        }
+    }
+
+    private static JsonObject object(JsonValue value, String what) {
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw new InvalidInputException(ErrorCode.BAD_REQUEST, what + " must be a JSON object");
+        }
+        return value.asJsonObject();
+    }
+}

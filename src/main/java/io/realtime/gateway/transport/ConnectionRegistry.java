@@ -1,0 +1,42 @@
+package io.realtime.gateway.transport;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Every open connection of every transport: for heartbeats, shutdown and stats. */
+@ApplicationScoped
+public class ConnectionRegistry {
+
+    private final Set<GatewayConnection> connections = ConcurrentHashMap.newKeySet();
+
+    public void add(GatewayConnection connection) {
+        connections.add(connection);
+    }
+
+    public void remove(GatewayConnection connection) {
+        connections.remove(connection);
+    }
+
+    public List<GatewayConnection> of(Transport transport) {
+        return connections.stream().filter(c -> c.transport() == transport).toList();
+    }
+
+    public Map<Transport, Integer> countByTransport() {
+        Map<Transport, Integer> counts = new EnumMap<>(Transport.class);
+        for (Transport t : Transport.values()) {
+            counts.put(t, 0);
+        }
+        for (GatewayConnection c : connections) {
+            counts.merge(c.transport(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    public int size() {
+        return connections.size();
+    }
+}

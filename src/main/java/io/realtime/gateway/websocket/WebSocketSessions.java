@@ -1,0 +1,148 @@
+package io.realtime.gateway.websocket;
+
+import io.realtime.gateway.channel.ChannelManager;
+import io.realtime.gateway.channel.DeliveryStats;
+import io.realtime.gateway.config.GatewayConfig;
+import io.realtime.gateway.transport.ConnectionRegistry;
+import io.realtime.gateway.transport.GatewayConnection;
+import io.realtime.gateway.transport.Transport;
+import io.realtime.gateway.transport.TransportExecutors;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.websocket.Session;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The open WebSocket connections: creates them for the endpoint, pings them, and closes them with
+ * 1001 when the application stops (after what was queued for them is sent).
+ */
+@ApplicationScoped
+public class WebSocketSessions {
+
+    static final String CONNECTION = WebSocketConnection.class.getName();
+    private static final Logger LOG = Logger.getLogger(WebSocketSessions.class.getName());
+
+    private ChannelManager core;
+    private ConnectionRegistry registry;
+    private TransportExecutors executors;
+    private GatewayConfig config;
+    private DeliveryStats stats;
+    private ScheduledFuture<?> pings;
+
+    protected WebSocketSessions() {
+        // for the CDI proxy
+    }
+
+    @Inject
+    public WebSocketSessions(ChannelManager core, ConnectionRegistry registry, TransportExecutors executors,
+                             GatewayConfig config, DeliveryStats stats) {
+        this.core = core;
+        this.registry = registry;
+        this.executors = executors;
+        this.config = config;
+        this.stats = stats;
+    }
+
+    void init(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // starts the ping schedule with the application
+    }
+
+    /**
+     * Liberty quiesces before it stops applications, and waits up to 30 s for open requests: an
+     * SSE stream or a WebSocket never ends by itself. A JVM shutdown hook (SIGTERM, as container
+     * platforms send) says goodbye to clients at once, so the quiesce finds nothing to wait for.
+     * A redeploy goes through {@code @PreDestroy} instead, which removes the hook.
+     */
+    private final Thread shutdownHook = new Thread(this::stop, "gateway-websocket-shutdown");
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+
+    @PostConstruct
+    void start() {
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        long period = config.wsPing().toMillis();
+        pings = executors.scheduler().scheduleAtFixedRate(this::ping, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    void opened(Session session) {
+        if (stopping.get()) {
+            try {
+                session.close(new jakarta.websocket.CloseReason(
+                        jakarta.websocket.CloseReason.CloseCodes.GOING_AWAY, "server shutdown"));
+            } catch (java.io.IOException e) {
+                LOG.fine("closing a session during shutdown failed: " + e);
+            }
+            return;
+        }
+        WebSocketConnection connection = new WebSocketConnection(session, core, this, stats,
+                config.outboundQueueSize(), config.wsMaxSubscriptions(), config.wsMaxFrameBytes(),
+                executors.executor());
+        session.getUserProperties().put(CONNECTION, connection);
+        registry.add(connection);
+    }
+
+    WebSocketConnection connection(Session session) {
+        return (WebSocketConnection) session.getUserProperties().get(CONNECTION);
+    }
+
+    long pingIntervalMs() {
+        return config.wsPing().toMillis();
+    }
+
+    void forget(WebSocketConnection connection) {
+        registry.remove(connection);
+    }
+
+    boolean isStopping() {
+        return stopping.get();
+    }
+
+    private void removeShutdownHook() {
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down
+            }
+        }
+    }
+
+    private void ping() {
+        long now = System.currentTimeMillis();
+        for (GatewayConnection c : registry.of(Transport.WEBSOCKET)) {
+            c.heartbeat(now);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        removeShutdownHook();
+        if (pings != null) {
+            pings.cancel(false);
+        }
+        List<GatewayConnection> open = registry.of(Transport.WEBSOCKET);
+        CompletableFuture<?>[] done = open.stream().map(c -> c.shutdown().toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(done).get(config.shutdownDrain().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warning("Some WebSocket sessions did not drain within " + config.shutdownDrain() + ": closing them");
+        }
+        for (GatewayConnection c : registry.of(Transport.WEBSOCKET)) {
+            ((WebSocketConnection) c).close(jakarta.websocket.CloseReason.CloseCodes.GOING_AWAY, "server shutdown");
+        }
+        if (!open.isEmpty()) {
+            LOG.info("Closed " + open.size() + " WebSocket sessions for shutdown");
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.realtime.gateway.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.broker.local.LocalBroker;
+import io.realtime.gateway.config.NamespaceSettings;
+import io.realtime.gateway.config.Namespaces;
+import io.realtime.gateway.event.ChannelEvent;
+import io.realtime.gateway.event.EnvelopeCodec;
+import io.realtime.gateway.event.EventDraft;
+import io.realtime.gateway.event.EventId;
+import jakarta.json.Json;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The core on the local broker, without a server: resume, dedup, reset, unsubscribe. */
+class ChannelManagerTest {
+
+    private final AtomicReference<ChannelManager> core = new AtomicReference<>();
+    private final LocalBroker broker = new LocalBroker(new EnvelopeCodec(), e -> core.get().dispatch(e),
+            System::currentTimeMillis);
+
+    ChannelManagerTest() {
+        Namespaces namespaces = new Namespaces(Map.of(
+                "job", new NamespaceSettings("job", false, new HistoryPolicy(100_000, Duration.ofMinutes(5))),
+                "tiny", new NamespaceSettings("tiny", false, new HistoryPolicy(3, Duration.ofMinutes(5)))));
+        core.set(new ChannelManager(namespaces, broker, new DeliveryStats()));
+    }
+
+    /** A subscriber that records what it got, as a transport would queue it. */
+    static final class Recorder implements Subscriber {
+        final List<ChannelEvent> events = new ArrayList<>();
+        final List<SubscribeOutcome> outcomes = new ArrayList<>();
+
+        @Override
+        public synchronized void onSubscribed(String channel, SubscribeOutcome outcome) {
+            outcomes.add(outcome);
+        }
+
+        @Override
+        public synchronized void onEvent(ChannelEvent event, boolean replayed) {
+            events.add(event);
+        }
+
+        synchronized List<EventId> ids() {
+            return events.stream().map(ChannelEvent::id).toList();
+        }
+    }
+
+    @Test
+    void resumeWhilePublishingHasNoGapAndNoDuplicate() throws Exception {
+        ChannelManager manager = core.get();
+        List<EventId> published = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 50; i++) {
+            published.add(publish("job:r", i).id());
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread publisher = new Thread(() -> {
+            for (int i = 50; !stop.get() && i < 50_000; i++) {
+                published.add(publish("job:r", i).id());
+            }
+        });
+        publisher.start();
+        List<Recorder> resumed = new ArrayList<>();
+        for (int k = 0; k < 20; k++) {
+            Recorder r = new Recorder();
+            // Resume from a point in the past, while the publisher runs.
+            EventId since = published.get(k);
+            manager.subscribe(r, manager.channel("job:r"), since);
+            resumed.add(r);
+            Thread.sleep(2);
+        }
+        stop.set(true);
+        publisher.join();
+        for (int k = 0; k < resumed.size(); k++) {
+            List<EventId> expected = published.subList(k + 1, published.size());
+            assertEquals(expected, resumed.get(k).ids(), "subscriber " + k);
+            assertTrue(resumed.get(k).outcomes.get(0).recovered());
+        }
+    }
+
+    @Test
+    void aFreshSubscriberGetsOnlyWhatFollowsAndItsPositionResumesCleanly() {
+        ChannelManager manager = core.get();
+        publish("job:p", 0);
+        Recorder r = new Recorder();
+        SubscribeOutcome outcome = manager.subscribe(r, manager.channel("job:p"), null);
+        assertFalse(outcome.resumed());
+        assertEquals(List.of(), r.ids());
+        ChannelEvent next = publish("job:p", 1);
+        assertEquals(List.of(next.id()), r.ids());
+
+        Recorder later = new Recorder();
+        manager.subscribe(later, manager.channel("job:p"), EventId.parse(outcome.position()));
+        assertEquals(List.of(next.id()), later.ids());
+        assertTrue(later.outcomes.get(0).recovered());
+    }
+
+    @Test
+    void resumingPastTrimmedHistoryIsAReset() {
+        ChannelManager manager = core.get();
+        List<ChannelEvent> events = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            events.add(publish("tiny:1", i));
+        }
+        Recorder r = new Recorder();
+        SubscribeOutcome outcome = manager.subscribe(r, manager.channel("tiny:1"), events.get(0).id());
+        assertTrue(outcome.reset());
+        assertEquals(events.subList(3, 6).stream().map(ChannelEvent::id).toList(), r.ids(),
+                "what history still has follows the reset");
+    }
+
+    @Test
+    void unsubscribeStopsDeliveryAndTheLastOneReleasesTheChannel() {
+        ChannelManager manager = core.get();
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        manager.subscribe(a, manager.channel("job:u"), null);
+        manager.subscribe(b, manager.channel("job:u"), null);
+        assertEquals(1, manager.channelCount());
+        assertTrue(manager.unsubscribe(a, "job:u"));
+        assertFalse(manager.unsubscribe(a, "job:u"));
+        publish("job:u", 1);
+        assertEquals(0, a.events.size());
+        assertEquals(1, b.events.size());
+        assertTrue(manager.unsubscribe(b, "job:u"));
+        assertEquals(0, manager.channelCount());
+        assertEquals(0, manager.subscriptionCount());
+    }
+
+    private ChannelEvent publish(String channel, int n) {
+        ChannelManager manager = core.get();
+        return manager.publish(EventDraft.of(manager.channel(channel), Json.createValue("t"),
+                Json.createObjectBuilder().add("n", n).build()));
+    }
+}

@@ -1,0 +1,41 @@
+package io.realtime.gateway.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EventIdTest {
+
+    @Test
+    void parsesAndPrintsTheStreamIdForm() {
+        EventId id = EventId.parse("1732474800123-7");
+        assertEquals(new EventId(1732474800123L, 7), id);
+        assertEquals("1732474800123-7", id.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "abc", "1", "1-", "-1", "1--1", "1-2-3", "+1-2", "1-+2", " 1-2", "1.5-2",
+            "99999999999999999999-1", "1-99999999999999999999", "١-٢"})
+    void refusesMalformedIdsAsBadSince(String text) {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> EventId.parse(text));
+        assertEquals(ErrorCode.BAD_SINCE, e.code());
+    }
+
+    @Test
+    void ordersByTimeThenSequence() {
+        assertTrue(EventId.parse("2-0").isAfter(EventId.parse("1-99")));
+        assertTrue(EventId.parse("2-1").isAfter(EventId.parse("2-0")));
+    }
+
+    @Test
+    void nextIsAlwaysGreaterEvenWhenTheClockGoesBack() {
+        EventId last = new EventId(1000, 5);
+        assertEquals(new EventId(1000, 6), last.next(1000));
+        assertEquals(new EventId(1000, 6), last.next(900));
+        assertEquals(new EventId(1001, 0), last.next(1001));
+    }
+}

@@ -1,0 +1,144 @@
+package io.realtime.gateway.testsupport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A gateway instance of its own, launched from the runnable JAR the build made
+ * ({@code target/realtime-gateway.jar}) on free loopback ports, with the environment a test gives
+ * it (REDIS_URL, GATEWAY_* settings). For tests that need several instances, other settings than
+ * the build's test server, or to stop a server.
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Process process;
+    private final int httpPort;
+    private final Path extractDir;
+    private final Path log;
+
+    private GatewayProcess(Process process, int httpPort, Path extractDir, Path log) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.extractDir = extractDir;
+        this.log = log;
+    }
+
+    /** Starts an instance and waits until {@code /health/ready} answers 200. */
+    public static GatewayProcess start(Map<String, String> env) throws IOException, InterruptedException {
+        String jar = System.getProperty("gateway.jar", "target/realtime-gateway.jar");
+        if (!Files.exists(Path.of(jar))) {
+            throw new IllegalStateException("No runnable JAR at " + jar + ": run mvn package first");
+        }
+        int http = FreePorts.next();
+        int https = FreePorts.next();
+        Path extract = Files.createTempDirectory("gateway-wlp-");
+        Path log = Files.createTempFile("gateway-" + http + "-", ".log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.add("-jar");
+        command.add(jar);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> environment = builder.environment();
+        environment.put("HTTP_PORT", String.valueOf(http));
+        environment.put("HTTPS_PORT", String.valueOf(https));
+        environment.put("WLP_JAR_EXTRACT_DIR", extract.toString());
+        environment.putAll(new HashMap<>(env));
+        GatewayProcess gateway = new GatewayProcess(builder.start(), http, extract, log);
+        gateway.awaitReady();
+        return gateway;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://localhost:" + httpPort + path);
+    }
+
+    /** What the server printed so far. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** A graceful stop (SIGTERM: Liberty stops its applications, running their @PreDestroy). */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A crash: SIGKILL. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            stop();
+        }
+        deleteQuietly(extractDir);
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            // a leftover temp file is harmless
+        }
+    }
+
+    private void awaitReady() throws InterruptedException, IOException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("gateway exited while starting:\n" + log());
+            }
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/health/ready"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("gateway not ready within " + START_TIMEOUT + ":\n" + log());
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.realtime.gateway.testsupport;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A Server-Sent Events client over a real socket (JDK HttpClient), parsing the stream as the
+ * HTML specification says, so tests see what a browser's EventSource would.
+ */
+public final class SseTestClient implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final BlockingQueue<SseFrame> frames = new LinkedBlockingQueue<>();
+    private final HttpResponse<InputStream> response;
+    private final Thread reader;
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+    private SseTestClient(HttpResponse<InputStream> response) {
+        this.response = response;
+        this.reader = new Thread(this::read, "sse-test-client");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    public static SseTestClient connect(URI uri) throws IOException, InterruptedException {
+        return connect(uri, Map.of());
+    }
+
+    public static SseTestClient connect(URI uri, Map<String, String> headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
+        headers.forEach(request::header);
+        HttpResponse<InputStream> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        return new SseTestClient(response);
+    }
+
+    public int status() {
+        return response.statusCode();
+    }
+
+    public HttpResponse<InputStream> response() {
+        return response;
+    }
+
+    /** The next frame (events and comments alike), or null after the timeout. */
+    public SseFrame next(Duration timeout) throws InterruptedException {
+        return frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The next frame that matches, skipping others; fails after the timeout. */
+    public SseFrame next(Predicate<SseFrame> match, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            SseFrame frame = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+            if (frame == null) {
+                throw new AssertionError("no matching SSE frame within " + timeout);
+            }
+            if (match.test(frame)) {
+                return frame;
+            }
+        }
+    }
+
+    /** The next {@code n} frames with the given event name (others skipped), in order. */
+    public List<SseFrame> events(String eventName, int n, Duration timeout) throws InterruptedException {
+        List<SseFrame> out = new ArrayList<>(n);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (out.size() < n) {
+            long left = deadline - System.nanoTime();
+            SseFrame frame = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+            if (frame == null) {
+                throw new AssertionError("got " + out.size() + " of " + n + " '" + eventName + "' frames within "
+                        + timeout);
+            }
+            if (eventName.equals(frame.event())) {
+                out.add(frame);
+            }
+        }
+        return out;
+    }
+
+    /** Completes when the server ended the stream. */
+    public CompletableFuture<Void> ended() {
+        return ended;
+    }
+
+    @Override
+    public void close() {
+        try {
+            response.body().close();
+        } catch (IOException e) {
+            // already closed
+        }
+        reader.interrupt();
+    }
+
+    private void read() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String id = null;
+            String event = null;
+            StringBuilder data = null;
+            String retry = null;
+            String comment = null;
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isEmpty()) {
+                    if (data != null || event != null || id != null || comment != null || retry != null) {
+                        frames.add(new SseFrame(id, event, data == null ? null : data.toString(), retry, comment));
+                    }
+                    id = null;
+                    event = null;
+                    data = null;
+                    retry = null;
+                    comment = null;
+                    continue;
+                }
+                if (line.startsWith(":")) {
+                    comment = line.substring(1).trim();
+                    continue;
+                }
+                int colon = line.indexOf(':');
+                String field = colon < 0 ? line : line.substring(0, colon);
+                String value = colon < 0 ? "" : line.substring(colon + 1);
+                if (value.startsWith(" ")) {
+                    value = value.substring(1);
+                }
+                switch (field) {
+                    case "id" -> id = value;
+                    case "event" -> event = value;
+                    case "retry" -> retry = value;
+                    case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                    default -> { }
+                }
+            }
+            ended.complete(null);
+        } catch (IOException e) {
+            ended.complete(null);
+        }
+    }
+}

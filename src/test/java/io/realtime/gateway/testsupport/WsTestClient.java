@@ -1,0 +1,128 @@
+package io.realtime.gateway.testsupport;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A WebSocket client over a real socket (JDK HttpClient) that collects the server's JSON frames. */
+public final class WsTestClient implements AutoCloseable {
+
+    /** How the server closed the connection. */
+    public record Close(int code, String reason) {
+    }
+
+    private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Close> closed = new CompletableFuture<>();
+    private final WebSocket socket;
+
+    private WsTestClient(URI uri) {
+        this.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(uri, new Listener()).join();
+    }
+
+    public static WsTestClient connect(URI uri) {
+        return new WsTestClient(uri);
+    }
+
+    public WsTestClient send(String text) {
+        socket.sendText(text, true).join();
+        return this;
+    }
+
+    /** The next frame, or null after the timeout. */
+    public JsonObject next(Duration timeout) throws InterruptedException {
+        return frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The next frame with this op (others skipped); fails after the timeout. */
+    public JsonObject next(String op, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            JsonObject frame = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+            if (frame == null) {
+                throw new AssertionError("no '" + op + "' frame within " + timeout);
+            }
+            if (op.equals(frame.getString("op", null))) {
+                return frame;
+            }
+        }
+    }
+
+    /** The next {@code n} {@code event} frames, in order. */
+    public List<JsonObject> events(int n, Duration timeout) throws InterruptedException {
+        List<JsonObject> out = new ArrayList<>(n);
+        while (out.size() < n) {
+            out.add(next("event", timeout));
+        }
+        return out;
+    }
+
+    public CompletableFuture<Close> closed() {
+        return closed;
+    }
+
+    /** Stops reading: frames pile up server-side, as with a stalled client. */
+    public void stallReading() {
+        stalled = true;
+    }
+
+    private volatile boolean stalled;
+
+    @Override
+    public void close() {
+        if (!closed.isDone()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS)
+                    .exceptionally(e -> null).join();
+        }
+        socket.abort();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                frames.add(Json.createReader(new StringReader(partial.toString())).readObject());
+                partial.setLength(0);
+            }
+            if (!stalled) {
+                webSocket.request(1);
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            if (!stalled) {
+                webSocket.request(1);
+            }
+            return null; // the JDK client answers with a pong itself
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(new Close(statusCode, reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.complete(new Close(-1, String.valueOf(error)));
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.realtime.gateway.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class OutboundQueueTest {
+
+    private final ExecutorService executor = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    @Test
+    void writesEverythingInOrderOneAtATime() throws Exception {
+        List<Integer> written = Collections.synchronizedList(new ArrayList<>());
+        AtomicReference<CompletableFuture<Void>> inFlight = new AtomicReference<>();
+        CountDownLatch all = new CountDownLatch(1_000);
+        OutboundQueue<Integer> queue = new OutboundQueue<>(10_000, frame -> {
+            // Completes later, from another thread, like an asynchronous socket write.
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            if (!inFlight.compareAndSet(null, done)) {
+                throw new AssertionError("two writes in flight");
+            }
+            written.add(frame);
+            executor.execute(() -> {
+                inFlight.set(null);
+                all.countDown();
+                done.complete(null);
+            });
+            return done;
+        }, executor, () -> { }, e -> { });
+        for (int i = 0; i < 1_000; i++) {
+            assertTrue(queue.offer(i));
+        }
+        assertTrue(all.await(10, TimeUnit.SECONDS));
+        for (int i = 0; i < 1_000; i++) {
+            assertEquals(i, written.get(i));
+        }
+    }
+
+    @Test
+    void aStalledWriterIsCutOffPastTheBoundAndTheRestIsDiscarded() throws Exception {
+        CountDownLatch overflowed = new CountDownLatch(1);
+        OutboundQueue<Integer> queue = new OutboundQueue<>(5, frame -> new CompletableFuture<>(), executor,
+                overflowed::countDown, e -> { });
+        int accepted = 0;
+        for (int i = 0; i < 20; i++) {
+            if (queue.offer(i)) {
+                accepted++;
+            }
+        }
+        assertTrue(overflowed.await(5, TimeUnit.SECONDS));
+        assertTrue(accepted <= 6, "one in flight plus five queued at most, got " + accepted);
+        assertTrue(queue.isFailed());
+        assertFalse(queue.offer(99));
+        assertEquals(queue.size(), queue.discard());
+    }
+
+    @Test
+    void replayedFramesDoNotCountAsLag() throws Exception {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        CountDownLatch overflowed = new CountDownLatch(1);
+        OutboundQueue<Integer> queue = new OutboundQueue<>(5, frame -> gate, executor, overflowed::countDown,
+                e -> { });
+        for (int i = 0; i < 100; i++) {
+            assertTrue(queue.offerReplay(i));
+        }
+        assertTrue(queue.offer(100), "a live frame behind a long replay is still accepted");
+        assertEquals(1, overflowed.getCount());
+    }
+
+    @Test
+    void aFailedWriteReportsOnceAndDrainCompletes() throws Exception {
+        CountDownLatch failed = new CountDownLatch(1);
+        OutboundQueue<Integer> queue = new OutboundQueue<>(10, frame -> CompletableFuture.failedFuture(
+                new java.io.IOException("broken pipe")), executor, () -> { }, e -> failed.countDown());
+        queue.offer(1);
+        queue.offer(2);
+        assertTrue(failed.await(5, TimeUnit.SECONDS));
+        queue.closeWhenDrained().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void closeWhenDrainedWaitsForQueuedFrames() throws Exception {
+        List<Integer> written = Collections.synchronizedList(new ArrayList<>());
+        OutboundQueue<Integer> queue = new OutboundQueue<>(100, frame -> {
+            written.add(frame);
+            return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS));
+        }, executor, () -> { }, e -> { });
+        for (int i = 0; i < 20; i++) {
+            queue.offer(i);
+        }
+        queue.closeWhenDrained().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(20, written.size());
+    }
+}
