@@ -198,11 +198,6 @@ public final class RedisBroker implements Broker {
                 subscriber.reconnects(), subscriber.channelCount(), localOnly.get(), refused.get());
     }
 
-    /** The settings this broker runs with (health reads whether Redis is required). */
-    public RedisSettings settings() {
-        return settings;
-    }
-
     /** Drops the subscriber connections as a dead peer would; they reconnect and catch up. */
     void dropSubscriberLinks() {
         subscriber.dropLinks();

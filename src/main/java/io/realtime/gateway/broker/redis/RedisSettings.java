@@ -25,11 +25,10 @@ import org.eclipse.microprofile.config.Config;
  *                        and re-established
  * @param reconnectMin    {@code gateway.redis.reconnect-min-ms}: first reconnect back-off ceiling
  * @param reconnectMax    {@code gateway.redis.reconnect-max-ms}: back-off cap
- * @param required        {@code gateway.redis.required}: readiness goes DOWN while Redis is unreachable
  */
 public record RedisSettings(List<URI> urls, boolean cluster, String keyPrefix, Fallback fallback,
                             Duration timeout, int poolSize, Duration pingInterval, Duration deadAfter,
-                            Duration reconnectMin, Duration reconnectMax, boolean required) {
+                            Duration reconnectMin, Duration reconnectMax) {
 
     public RedisSettings {
         if (urls.isEmpty()) {
@@ -72,23 +71,22 @@ public record RedisSettings(List<URI> urls, boolean cluster, String keyPrefix, F
                 millis.apply("gateway.redis.ping-interval-ms"),
                 millis.apply("gateway.redis.dead-after-ms"),
                 millis.apply("gateway.redis.reconnect-min-ms"),
-                millis.apply("gateway.redis.reconnect-max-ms"),
-                Boolean.parseBoolean(value.apply("gateway.redis.required").trim())));
+                millis.apply("gateway.redis.reconnect-max-ms")));
     }
 
     public RedisSettings withKeyPrefix(String prefix) {
         return new RedisSettings(urls, cluster, prefix, fallback, timeout, poolSize, pingInterval, deadAfter,
-                reconnectMin, reconnectMax, required);
+                reconnectMin, reconnectMax);
     }
 
     public RedisSettings withFallback(Fallback choice) {
         return new RedisSettings(urls, cluster, keyPrefix, choice, timeout, poolSize, pingInterval, deadAfter,
-                reconnectMin, reconnectMax, required);
+                reconnectMin, reconnectMax);
     }
 
     public RedisSettings withLiveness(Duration ping, Duration dead) {
         return new RedisSettings(urls, cluster, keyPrefix, fallback, timeout, poolSize, ping, dead,
-                reconnectMin, reconnectMax, required);
+                reconnectMin, reconnectMax);
     }
 
     public String mode() {
