@@ -8,11 +8,14 @@ import io.realtime.gateway.testsupport.WsTestClient;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Two gateway instances (runnable-JAR Liberty servers) sharing one Redis, and what the cross-instance
@@ -43,12 +46,29 @@ final class TwoGateways implements AutoCloseable {
                 "GATEWAY_REDIS_RECONNECT_MAX_MS", "1000",
                 "GATEWAY_REDIS_TIMEOUT_MS", "1000"));
         env.putAll(extraEnv);
-        GatewayProcess a = GatewayProcess.start(env);
+        // Both at once: most of a start is waiting on the server, not on the CPU.
+        CompletableFuture<GatewayProcess> a = CompletableFuture.supplyAsync(() -> launch(env));
+        CompletableFuture<GatewayProcess> b = CompletableFuture.supplyAsync(() -> launch(env));
         try {
-            return new TwoGateways(a, GatewayProcess.start(env));
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            a.close();
+            return new TwoGateways(a.join(), b.join());
+        } catch (CompletionException e) {
+            for (CompletableFuture<GatewayProcess> f : List.of(a, b)) {
+                if (!f.isCompletedExceptionally()) {
+                    f.join().close();
+                }
+            }
             throw e;
+        }
+    }
+
+    private static GatewayProcess launch(Map<String, String> env) {
+        try {
+            return GatewayProcess.start(env);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
