@@ -16,6 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClusterClient;
 
@@ -29,6 +31,9 @@ class ClusterCrossInstanceIT {
 
     private static RedisClusterNodes cluster;
     private static TwoGateways gateways;
+
+    @RegisterExtension
+    final TestWatcher logs = TwoGateways.dumpLogsOnFailure(() -> gateways);
 
     @BeforeAll
     static void start() throws Exception {

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.TestMethodOrder;
 import redis.clients.jedis.RedisClient;
 
@@ -28,7 +30,8 @@ import redis.clients.jedis.RedisClient;
  * Two Liberty servers on their own ports sharing one redis-server, over real sockets: an event
  * published on A (HTTP, WebSocket, or the Lua script from a plain Redis client) reaches B's SSE and
  * WebSocket clients in order; a client resumes on B after missing events published on A; a trimmed
- * history gives a reset; Redis killed mid-stream and restarted. The last test kills Redis, so it runs last.
+ * history gives a reset; Redis killed mid-stream and restarted; an instance stopped closes its
+ * subscriber connection. The tests run in order: the last two kill Redis and stop B.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CrossInstanceIT {
@@ -36,6 +39,9 @@ class CrossInstanceIT {
     private static final Logger LOG = Logger.getLogger(CrossInstanceIT.class.getName());
     private static RedisServer redis;
     private static TwoGateways gateways;
+
+    @RegisterExtension
+    final TestWatcher logs = TwoGateways.dumpLogsOnFailure(() -> gateways);
 
     @BeforeAll
     static void start() throws Exception {
@@ -189,17 +195,36 @@ class CrossInstanceIT {
 
             long restart = System.nanoTime();
             redis.restart();
-            assertTrue(waitFor(() -> healthy(gateways.httpA) && healthy(gateways.httpB)), "health recovers");
-            long healthyMs = (System.nanoTime() - restart) / 1_000_000;
+            // A publishes as soon as it can reach Redis again, whether or not B's subscriber link is
+            // back yet: what reaches Redis meanwhile, B gets from the stream when it re-subscribes.
+            assertTrue(waitFor(() -> gateways.httpA.stats().getJsonObject("broker").getBoolean("connected")));
             List<String> after = new ArrayList<>();
             for (int i = 5; i < 10; i++) {
                 after.add(gateways.httpA.publish(channel, "job_progress", progress(i)));
             }
-            assertEquals(after, TwoGateways.ids(onB.events("job_progress", 5, WAIT)), "B goes on after Redis is back");
+            assertEquals(after, TwoGateways.ids(onB.events("job_progress", 5, WAIT)), "B catches up, in order");
             long deliveredMs = (System.nanoTime() - restart) / 1_000_000;
+            assertTrue(waitFor(() -> healthy(gateways.httpA) && healthy(gateways.httpB)), "health recovers");
+            long healthyMs = (System.nanoTime() - restart) / 1_000_000;
             LOG.info("Two gateways after a Redis restart: healthy in " + healthyMs + " ms, cross-instance delivery in "
                     + deliveredMs + " ms");
             assertTrue(gateways.httpB.stats().getJsonObject("broker").getInt("reconnects") >= 1);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void stoppingAnInstanceClosesItsSubscriberConnection() throws Exception {
+        // Each instance holds one subscriber connection, named so that it shows in CLIENT LIST.
+        assertTrue(waitFor(() -> subscriberConnections() == 2), "connections: " + subscriberConnections());
+        gateways.b.stop();
+        assertTrue(waitFor(() -> subscriberConnections() == 1), "B's link closed with the application");
+        assertFalse(gateways.b.log().contains("ended unexpectedly"), "B's link loop ended by the stop, not by a failure");
+    }
+
+    private static long subscriberConnections() {
+        try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis("127.0.0.1", redis.port())) {
+            return jedis.clientList().lines().filter(l -> l.contains("name=rt-gateway-subscriber")).count();
         }
     }
 

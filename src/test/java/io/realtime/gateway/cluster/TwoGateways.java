@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Two gateway instances (runnable-JAR Liberty servers) sharing one Redis, and what the cross-instance
@@ -111,6 +113,29 @@ final class TwoGateways implements AutoCloseable {
 
     static List<String> ids(List<SseFrame> frames) {
         return frames.stream().map(f -> f.json().getString("id")).toList();
+    }
+
+    /** The end of both servers' logs, for a failed test's report (the launcher deletes them on close). */
+    String logs() {
+        return "--- gateway A log (tail) ---\n" + tail(a.log()) + "\n--- gateway B log (tail) ---\n" + tail(b.log());
+    }
+
+    private static String tail(String log) {
+        List<String> lines = log.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 150), lines.size()));
+    }
+
+    /** Puts both logs in the test output when a test fails. */
+    static TestWatcher dumpLogsOnFailure(java.util.function.Supplier<TwoGateways> gateways) {
+        return new TestWatcher() {
+            @Override
+            public void testFailed(ExtensionContext context, Throwable cause) {
+                TwoGateways g = gateways.get();
+                if (g != null) {
+                    java.util.logging.Logger.getLogger(TwoGateways.class.getName()).severe(g.logs());
+                }
+            }
+        };
     }
 
     @Override

@@ -198,11 +198,6 @@ public final class RedisBroker implements Broker {
                 subscriber.reconnects(), subscriber.channelCount(), localOnly.get(), refused.get());
     }
 
-    /** Drops the subscriber connections as a dead peer would; they reconnect and catch up. */
-    void dropSubscriberLinks() {
-        subscriber.dropLinks();
-    }
-
     private void keepAlive() {
         try {
             subscriber.pingAll();
@@ -220,6 +215,7 @@ public final class RedisBroker implements Broker {
                 reachable = true;
                 LOG.log(Level.INFO, "Redis at {0} reachable again after {1} ms",
                         new Object[] {settings.where(), System.currentTimeMillis() - unreachableSinceMs});
+                subscriber.wakeLinks();
             }
         } catch (JedisException e) {
             markUnreachable(e);

@@ -155,9 +155,9 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         return lastError;
     }
 
-    /** Drops every link's connection as a dead peer would (for tests of recovery). */
-    void dropLinks() {
-        links.values().forEach(SubscriberLink::dropConnection);
+    /** Redis answers again: links waiting out a back-off reconnect now. */
+    void wakeLinks() {
+        links.values().forEach(SubscriberLink::wake);
     }
 
     private SubscriberLink link(HostAndPort node) {
@@ -240,8 +240,12 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     public void onMessage(String pubsubKey, String payload) {
         String channel = keys.channelOf(pubsubKey);
         ChannelState state = channel == null ? null : states.get(channel);
-        if (state == null) {
-            return; // released while the message was on its way
+        if (state == null || !state.subscribed.isDone()) {
+            // Released while the message was on its way, or left over from the channel's previous
+            // subscription while it is being subscribed again: its new subscribers read history after
+            // the confirmation, and firing now would wait on the core's channel lock that the
+            // subscribing thread holds while it waits for this very link.
+            return;
         }
         ChannelEvent event;
         try {
@@ -255,7 +259,13 @@ final class RedisSubscriber implements SubscriberLink.Listener {
 
     private void fire(ChannelState state, ChannelEvent event) {
         state.advance(event.id());
-        fanOut.accept(event);
+        try {
+            fanOut.accept(event);
+        } catch (RuntimeException e) {
+            // An observer's failure is its own: it must not take the link (and every other
+            // channel's delivery) down, nor make the catch-up replay this event forever.
+            LOG.log(Level.WARNING, "Delivering " + event + " failed", e);
+        }
     }
 
     @Override
@@ -291,7 +301,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
                 links.remove(link.node(), link);
                 link.retire();
             }
-        } catch (JedisException e) {
+        } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Cluster topology not available yet", e);
         }
     }

@@ -82,8 +82,10 @@ final class SubscriberLink implements Runnable {
     private final Object writeLock = new Object();
     private final Queue<Op> requested = new ConcurrentLinkedQueue<>();
     private final Queue<InFlight> inFlight = new ConcurrentLinkedQueue<>();
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch exited = new CountDownLatch(1);
+    /** Guards {@link #woken}; the back-off waits on it. */
+    private final Object pause = new Object();
+    private boolean woken;
     /** Guarded by writeLock; null while down. */
     private LinkConnection connection;
     private volatile boolean up;
@@ -122,6 +124,7 @@ final class SubscriberLink implements Runnable {
                     // backstop in case the pinging thread itself is starved.
                     conn.setSoTimeout((int) Math.min(Integer.MAX_VALUE, 2 * deadAfterMs));
                     connected(conn);
+                    backoff.reset();
                     listener.onUp(this, everUp);
                     everUp = true;
                     readLoop(conn);
@@ -130,13 +133,11 @@ final class SubscriberLink implements Runnable {
                     if (stopping) {
                         break;
                     }
-                    listener.onDown(this, e);
+                    reportDown(e);
                     long delay = backoff.nextDelayMs();
                     LOG.log(Level.FINE, "Redis subscriber link to {0} down, retrying in {1} ms: {2}",
                             new Object[] {node, delay, e.toString()});
-                    if (stopped.await(delay, TimeUnit.MILLISECONDS)) {
-                        break;
-                    }
+                    pause(delay);
                 }
             }
         } catch (InterruptedException e) {
@@ -144,6 +145,18 @@ final class SubscriberLink implements Runnable {
         } finally {
             up = false;
             exited.countDown();
+            if (!stopping) {
+                LOG.log(Level.SEVERE, "Redis subscriber link to {0} ended unexpectedly", node);
+            }
+        }
+    }
+
+    /** Tells the listener; whatever it throws must not end the loop that reconnects. */
+    private void reportDown(RuntimeException cause) {
+        try {
+            listener.onDown(this, cause);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Redis subscriber link to " + node + ": handling the loss failed", e);
         }
     }
 
@@ -356,7 +369,7 @@ final class SubscriberLink implements Runnable {
     /** Ends the loop and the connection; waits for the loop's thread to finish. */
     boolean stop(long waitMs) throws InterruptedException {
         stopping = true;
-        stopped.countDown();
+        wake();
         synchronized (writeLock) {
             if (connection != null) {
                 forceClose(connection);
@@ -368,15 +381,30 @@ final class SubscriberLink implements Runnable {
     /** Ends the loop without waiting (from the loop's own thread: a link no channel needs any more). */
     void retire() {
         stopping = true;
-        stopped.countDown();
+        wake();
     }
 
-    /** Drops the connection now (tests and the liveness check); the loop reconnects. */
-    void dropConnection() {
-        synchronized (writeLock) {
-            if (connection != null) {
-                forceClose(connection);
+    /**
+     * Cuts a back-off wait short: Redis answers again (the liveness check saw it), so there is no
+     * reason to wait out a delay of up to the cap. Each instance's check runs on its own schedule,
+     * which keeps instances from all reconnecting in the same instant.
+     */
+    void wake() {
+        synchronized (pause) {
+            woken = true;
+            pause.notifyAll();
+        }
+    }
+
+    private void pause(long ms) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + ms;
+        synchronized (pause) {
+            long left = ms;
+            while (!woken && !stopping && left > 0) {
+                pause.wait(left);
+                left = deadline - System.currentTimeMillis();
             }
+            woken = false;
         }
     }
 
