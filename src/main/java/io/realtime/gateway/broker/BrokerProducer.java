@@ -7,17 +7,14 @@ import io.realtime.gateway.config.GatewayConfig;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EnvelopeCodec;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.concurrent.ManagedExecutors;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
-import jakarta.enterprise.concurrent.ManagedTask;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
@@ -37,9 +34,9 @@ public class BrokerProducer {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
-    /** Runs the Redis subscriber loop; injected with @Resource, which works where @Inject does not. */
+    /** Makes the Redis subscriber link threads; injected with @Resource, which works where @Inject does not. */
     @Resource
-    ManagedExecutorService executor;
+    ManagedThreadFactory threads;
 
     @Inject
     Config mpConfig;
@@ -75,14 +72,20 @@ public class BrokerProducer {
     }
 
     /**
-     * Submits a task that runs for the application's lifetime. The hint keeps it from holding one
-     * of the threads the server's shared pool lends to short tasks; the executor ends it with the
-     * application, and the broker's close() ends its loop first.
+     * Runs a task for the application's lifetime on a thread of its own from the server's managed
+     * thread factory (application context, stopped with the application). Not a managed executor:
+     * in Liberty those have no pool of their own, so a loop that blocks on a socket for the
+     * application's lifetime would hold one of the threads every short task (request work, SSE and
+     * WebSocket queue drains) shares; the long-running hint changes only which concurrency policy
+     * applies. The broker's close() ends the loop and closes its socket first.
      */
     private Executor longRunning() {
-        Map<String, String> hints = Map.of(ManagedTask.LONGRUNNING_HINT, "true",
-                ManagedTask.IDENTITY_NAME, "redis-subscriber-link");
-        return task -> executor.submit(ManagedExecutors.managedTask(task, hints, null));
+        return task -> {
+            Thread thread = threads.newThread(task);
+            thread.setName("redis-subscriber-link");
+            thread.setDaemon(true);
+            thread.start();
+        };
     }
 
     void closeBroker(@Disposes Broker broker) {
