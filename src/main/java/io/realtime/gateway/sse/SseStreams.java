@@ -76,7 +76,7 @@ public class SseStreams {
             heartbeat = sse.newEventBuilder().comment("ping").build();
         }
         SseConnection connection = new SseConnection(channels.stream().map(ChannelName::value).toList(),
-                sink, sse, config.outboundQueueSize(), executors.executor(), core, this, stats);
+                since, sink, sse, config.outboundQueueSize(), executors.executor(), core, this, stats);
         registry.add(connection);
         connection.open();
         try {
