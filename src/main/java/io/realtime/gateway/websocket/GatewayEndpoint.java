@@ -32,11 +32,15 @@ public class GatewayEndpoint {
         sessions.opened(session);
     }
 
+    /**
+     * Text arrives in parts (one per frame of a fragmented message) so that the size limit holds
+     * for a whole message: the container's buffer limit only bounds each frame.
+     */
     @OnMessage
-    public void text(String text, Session session) {
+    public void text(String part, boolean last, Session session) {
         WebSocketConnection connection = sessions.connection(session);
         if (connection != null) {
-            connection.onText(text);
+            connection.onTextPart(part, last);
         }
     }
 

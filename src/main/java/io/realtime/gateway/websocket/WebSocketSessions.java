@@ -65,7 +65,8 @@ public class WebSocketSessions {
         session.setMaxTextMessageBufferSize(config.wsMaxFrameBytes());
         session.setMaxBinaryMessageBufferSize(config.wsMaxFrameBytes());
         WebSocketConnection connection = new WebSocketConnection(session, core, this, stats,
-                config.outboundQueueSize(), config.wsMaxSubscriptions(), executors.executor());
+                config.outboundQueueSize(), config.wsMaxSubscriptions(), config.wsMaxFrameBytes(),
+                executors.executor());
         session.getUserProperties().put(CONNECTION, connection);
         registry.add(connection);
     }
