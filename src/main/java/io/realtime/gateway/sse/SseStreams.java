@@ -7,6 +7,7 @@ import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.transport.ConnectionRegistry;
 import io.realtime.gateway.transport.GatewayConnection;
+import io.realtime.gateway.transport.JvmShutdownHook;
 import io.realtime.gateway.transport.Transport;
 import io.realtime.gateway.transport.TransportExecutors;
 import jakarta.annotation.PostConstruct;
@@ -41,6 +42,7 @@ public class SseStreams {
     private DeliveryStats stats;
     private volatile OutboundSseEvent heartbeat;
     private ScheduledFuture<?> heartbeats;
+    private JvmShutdownHook shutdownHook;
 
     protected SseStreams() {
         // for the CDI proxy
@@ -65,6 +67,7 @@ public class SseStreams {
     void start() {
         long period = config.sseHeartbeat().toMillis();
         heartbeats = executors.scheduler().scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
+        shutdownHook = new JvmShutdownHook("gateway-sse-shutdown", this::stop);
     }
 
     /**
@@ -106,7 +109,13 @@ public class SseStreams {
     }
 
     @PreDestroy
-    void stop() {
+    void destroy() {
+        shutdownHook.remove();
+        stop();
+    }
+
+    /** Says goodbye to every stream; from the JVM's shutdown hook, or when the application stops. */
+    synchronized void stop() {
         if (heartbeats != null) {
             heartbeats.cancel(false);
         }

@@ -208,8 +208,9 @@ final class WebSocketConnection implements Subscriber, GatewayConnection {
 
     @Override
     public CompletionStage<Void> shutdown() {
-        return queue.closeWhenDrained().whenComplete((ok, e) ->
-                close(CloseReason.CloseCodes.GOING_AWAY, "server shutdown"));
+        // Only drains: the caller closes the session afterwards, on its own thread. Closed from the
+        // completion of the last write (a container I/O thread), the close frame did not go out.
+        return queue.closeWhenDrained();
     }
 
     /** Closes the session (if open) and forgets everything; safe to call more than once. */

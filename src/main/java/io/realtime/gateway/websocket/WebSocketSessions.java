@@ -5,6 +5,7 @@ import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.config.GatewayConfig;
 import io.realtime.gateway.transport.ConnectionRegistry;
 import io.realtime.gateway.transport.GatewayConnection;
+import io.realtime.gateway.transport.JvmShutdownHook;
 import io.realtime.gateway.transport.Transport;
 import io.realtime.gateway.transport.TransportExecutors;
 import jakarta.annotation.PostConstruct;
@@ -36,6 +37,7 @@ public class WebSocketSessions {
     private GatewayConfig config;
     private DeliveryStats stats;
     private ScheduledFuture<?> pings;
+    private JvmShutdownHook shutdownHook;
 
     protected WebSocketSessions() {
         // for the CDI proxy
@@ -59,6 +61,7 @@ public class WebSocketSessions {
     void start() {
         long period = config.wsPing().toMillis();
         pings = executors.scheduler().scheduleAtFixedRate(this::ping, period, period, TimeUnit.MILLISECONDS);
+        shutdownHook = new JvmShutdownHook("gateway-websocket-shutdown", this::stop);
     }
 
     void opened(Session session) {
@@ -91,7 +94,13 @@ public class WebSocketSessions {
     }
 
     @PreDestroy
-    void stop() {
+    void destroy() {
+        shutdownHook.remove();
+        stop();
+    }
+
+    /** Closes every session with 1001; from the JVM's shutdown hook, or when the application stops. */
+    synchronized void stop() {
         if (pings != null) {
             pings.cancel(false);
         }
