@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +43,8 @@ class BackPressureIT {
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = GatewayProcess.start(Map.of("GATEWAY_OUTBOUND_QUEUE_SIZE", "64"));
+        // 1 s heartbeats, so that a stream a test closed is gone before the next test counts.
+        gateway = GatewayProcess.start(Map.of("GATEWAY_OUTBOUND_QUEUE_SIZE", "64", "GATEWAY_SSE_HEARTBEAT_SECONDS", "1"));
         http = new GatewayHttp("http://localhost:" + gateway.httpPort());
     }
 
@@ -50,6 +52,45 @@ class BackPressureIT {
     static void stop() throws Exception {
         if (gateway != null) {
             gateway.close();
+        }
+    }
+
+    @BeforeEach
+    void quiet() {
+        Await.until(Duration.ofSeconds(15), "no connection left from an earlier test", http::stats,
+                s -> s.getJsonObject("connections").getInt("total") == 0 && s.getInt("subscriptions") == 0);
+    }
+
+    /**
+     * A resume replays from history, which is bounded by its own size: replaying more events than
+     * the queue's bound is catching up, not falling behind, and must not cut the client off.
+     */
+    @Test
+    void aResumeThatReplaysMoreThanTheQueueBoundIsNotCutOff() throws Exception {
+        String a = "job:replay-a-" + UUID.randomUUID();
+        String b = "job:replay-b-" + UUID.randomUUID();
+        List<String> ids = new ArrayList<>();
+        List<GatewayHttp.Item> items = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            items.add(new GatewayHttp.Item(i % 2 == 0 ? a : b, "tick", "{\"n\":" + i + "}"));
+        }
+        ids.addAll(http.publishBatch(items));
+        String first = ids.get(0);
+        try (SseTestClient sse = SseTestClient.connect(gateway.uri("/api/stream?channel=" + a + "&channel=" + b),
+                Map.of("Last-Event-ID", first));
+             WsTestClient ws = WsTestClient.connect(URI.create("ws://localhost:" + gateway.httpPort() + "/ws"))) {
+            List<SseFrame> frames = sse.until(f -> "position".equals(f.event()), WAIT);
+            List<String> replayed = frames.stream().filter(f -> "tick".equals(f.event()))
+                    .map(f -> f.json().getString("id")).toList();
+            assertEquals(299, replayed.size(), "every event after the resume id, over both channels");
+            assertTrue(replayed.containsAll(ids.subList(1, 300)));
+
+            ws.subscribe(a, first, WAIT);
+            assertEquals(149, ws.events(149, WAIT).size());
+            // Both still live afterwards.
+            String live = http.publish(a, "tick", "{}");
+            assertEquals(live, sse.events("tick", 1, WAIT).get(0).json().getString("id"));
+            assertEquals(live, ws.events(1, WAIT).get(0).getString("id"));
         }
     }
 

@@ -67,7 +67,8 @@ class ShutdownIT {
                 }
                 accepted.addAll(http.publishBatch(items));
             }
-            gateway.stop();
+            // Within the drain time and a little: not after Liberty's 30 s quiesce gave up on the streams.
+            assertTrue(gateway.stop(Duration.ofSeconds(20)), "the gateway stopped by itself, promptly");
             assertFalse(gateway.isAlive());
 
             List<SseFrame> frames = sse.until(f -> "shutdown".equals(f.event()), WAIT);
