@@ -16,7 +16,11 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class BrokerReadinessCheck implements HealthCheck {
 
-    private final Broker broker;
+    private Broker broker;
+
+    protected BrokerReadinessCheck() {
+        // for the CDI proxy
+    }
 
     @Inject
     public BrokerReadinessCheck(Broker broker) {
