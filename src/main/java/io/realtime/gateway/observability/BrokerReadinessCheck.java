@@ -17,8 +17,12 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class BrokerReadinessCheck implements HealthCheck {
 
-    private final Broker broker;
-    private final boolean redisRequired;
+    private Broker broker;
+    private boolean redisRequired;
+
+    protected BrokerReadinessCheck() {
+        // for the CDI proxy
+    }
 
     @Inject
     public BrokerReadinessCheck(Broker broker,

@@ -17,7 +17,11 @@ import org.eclipse.microprofile.health.Liveness;
 @ApplicationScoped
 public class ExecutorLivenessCheck implements HealthCheck {
 
-    private final TransportExecutors executors;
+    private TransportExecutors executors;
+
+    protected ExecutorLivenessCheck() {
+        // for the CDI proxy
+    }
 
     @Inject
     public ExecutorLivenessCheck(TransportExecutors executors) {

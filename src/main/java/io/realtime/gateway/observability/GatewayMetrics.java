@@ -20,10 +20,14 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 @ApplicationScoped
 public class GatewayMetrics {
 
-    private final MetricRegistry registry;
-    private final ChannelManager core;
-    private final ConnectionRegistry connections;
-    private final DeliveryStats delivery;
+    private MetricRegistry registry;
+    private ChannelManager core;
+    private ConnectionRegistry connections;
+    private DeliveryStats delivery;
+
+    protected GatewayMetrics() {
+        // for the CDI proxy
+    }
 
     @Inject
     public GatewayMetrics(@RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry,

@@ -44,12 +44,25 @@ final class SseConnection implements Subscriber, GatewayConnection {
     private final SseStreams streams;
     private final DeliveryStats stats;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Events of a stream of several channels that came before every channel was subscribed: their
+     * cursor cannot be written until each channel has a position. Null once the stream is open.
+     */
+    private List<Held> held;
 
-    SseConnection(List<String> channels, SseEventSink sink, Sse sse, int queueSize, Executor executor,
-                  ChannelManager core, SseStreams streams, DeliveryStats stats) {
+    private record Held(ChannelEvent event, boolean replayed) {
+    }
+
+    /**
+     * @param since the resume id of each channel, or null: until a channel's events move it, its
+     *              place in the cursor is where the client asked to resume from
+     */
+    SseConnection(List<String> channels, EventId[] since, SseEventSink sink, Sse sse, int queueSize,
+                  Executor executor, ChannelManager core, SseStreams streams, DeliveryStats stats) {
         this.channels = channels;
         this.cursorCheck = channels.size() > 1 ? StreamCursor.check(channels) : null;
-        this.positions = new EventId[channels.size()];
+        this.positions = since == null ? new EventId[channels.size()] : since.clone();
+        this.held = cursorCheck == null ? null : new java.util.ArrayList<>();
         this.sink = sink;
         this.sse = sse;
         this.core = core;
@@ -75,6 +88,13 @@ final class SseConnection implements Subscriber, GatewayConnection {
      * from here. (JAX-RS writes neither id nor retry on a comment-only frame, hence the data.)
      */
     synchronized void announcePosition(long retryMs) {
+        List<Held> waiting = held;
+        held = null;
+        if (waiting != null) {
+            for (Held h : waiting) {
+                onEvent(h.event(), h.replayed());
+            }
+        }
         String id = currentId();
         queue.offer(sse.newEventBuilder().name("position").id(id).reconnectDelay(retryMs)
                 .data(String.class, "{\"position\":\"" + id + "\"}").build());
@@ -82,7 +102,13 @@ final class SseConnection implements Subscriber, GatewayConnection {
 
     @Override
     public synchronized void onSubscribed(String channel, SubscribeOutcome outcome) {
-        positions[channels.indexOf(channel)] = EventId.parse(outcome.position());
+        int index = channels.indexOf(channel);
+        // A resumed channel keeps the client's id until its replayed events move it (a cursor
+        // written before they are sent must not skip them); after a reset with nothing left to
+        // replay the client reloads, so it stands at the channel's position.
+        if (positions[index] == null || (outcome.reset() && outcome.replayed() == 0)) {
+            positions[index] = EventId.parse(outcome.position());
+        }
         if (outcome.reset()) {
             String data = Json.createObjectBuilder().add("channel", channel).add("reason", "history_gap")
                     .build().toString();
@@ -92,6 +118,10 @@ final class SseConnection implements Subscriber, GatewayConnection {
 
     @Override
     public synchronized void onEvent(ChannelEvent event, boolean replayed) {
+        if (held != null) {
+            held.add(new Held(event, replayed));
+            return;
+        }
         OutboundSseEvent frame;
         if (cursorCheck == null) {
             positions[0] = event.id();

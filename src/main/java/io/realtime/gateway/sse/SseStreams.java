@@ -7,6 +7,7 @@ import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.transport.ConnectionRegistry;
 import io.realtime.gateway.transport.GatewayConnection;
+import io.realtime.gateway.transport.JvmShutdownHook;
 import io.realtime.gateway.transport.Transport;
 import io.realtime.gateway.transport.ShuttingDownException;
 import io.realtime.gateway.transport.TransportExecutors;
@@ -42,6 +43,9 @@ public class SseStreams {
     private DeliveryStats stats;
     private volatile OutboundSseEvent heartbeat;
     private ScheduledFuture<?> heartbeats;
+    private JvmShutdownHook shutdownHook;
+    /** Set once the goodbye started: new connections are refused from then on. */
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
 
     protected SseStreams() {
         // for the CDI proxy
@@ -62,20 +66,11 @@ public class SseStreams {
         // touching the bean runs @PostConstruct
     }
 
-    /**
-     * Liberty quiesces before it stops applications, and waits up to 30 s for open requests: an
-     * SSE stream or a WebSocket never ends by itself. A JVM shutdown hook (SIGTERM, as container
-     * platforms send) says goodbye to clients at once, so the quiesce finds nothing to wait for.
-     * A redeploy goes through {@code @PreDestroy} instead, which removes the hook.
-     */
-    private final Thread shutdownHook = new Thread(this::stop, "gateway-sse-shutdown");
-    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
-
     @PostConstruct
     void start() {
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
         long period = config.sseHeartbeat().toMillis();
         heartbeats = executors.scheduler().scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
+        shutdownHook = new JvmShutdownHook("gateway-sse-shutdown", this::stop);
     }
 
     /**
@@ -90,7 +85,7 @@ public class SseStreams {
             heartbeat = sse.newEventBuilder().comment("ping").build();
         }
         SseConnection connection = new SseConnection(channels.stream().map(ChannelName::value).toList(),
-                sink, sse, config.outboundQueueSize(), executors.executor(), core, this, stats);
+                since, sink, sse, config.outboundQueueSize(), executors.executor(), core, this, stats);
         registry.add(connection);
         connection.open();
         try {
@@ -112,20 +107,6 @@ public class SseStreams {
         registry.remove(connection);
     }
 
-    boolean isStopping() {
-        return stopping.get();
-    }
-
-    private void removeShutdownHook() {
-        if (Thread.currentThread() != shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // the JVM is already shutting down
-            }
-        }
-    }
-
     private void beat() {
         long now = System.currentTimeMillis();
         for (GatewayConnection c : registry.of(Transport.SSE)) {
@@ -134,11 +115,16 @@ public class SseStreams {
     }
 
     @PreDestroy
-    void stop() {
+    void destroy() {
+        shutdownHook.remove();
+        stop();
+    }
+
+    /** Says goodbye to every stream; from the JVM's shutdown hook, or when the application stops. */
+    synchronized void stop() {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        removeShutdownHook();
         if (heartbeats != null) {
             heartbeats.cancel(false);
         }

@@ -24,8 +24,6 @@ public class GatewayEndpoint {
 
     private static final Logger LOG = Logger.getLogger(GatewayEndpoint.class.getName());
 
-    static final int HARD_MAX_FRAME_BYTES = 1 << 20;
-
     @Inject
     WebSocketSessions sessions;
 
@@ -35,15 +33,14 @@ public class GatewayEndpoint {
     }
 
     /**
-     * The container's own ceiling ({@link #HARD_MAX_FRAME_BYTES}) bounds what it buffers; the
-     * configured limit ({@code gateway.ws.max-frame-bytes}) is enforced by the connection, because
-     * Liberty does not act on {@code Session.setMaxTextMessageBufferSize}.
+     * Text arrives in parts (one per frame of a fragmented message) so that the size limit holds
+     * for a whole message: the container's buffer limit only bounds each frame.
      */
-    @OnMessage(maxMessageSize = HARD_MAX_FRAME_BYTES)
-    public void text(String text, Session session) {
+    @OnMessage
+    public void text(String part, boolean last, Session session) {
         WebSocketConnection connection = sessions.connection(session);
         if (connection != null) {
-            connection.onText(text);
+            connection.onTextPart(part, last);
         }
     }
 

@@ -50,7 +50,10 @@ final class WebSocketConnection implements Subscriber, GatewayConnection {
     private final WebSocketSessions sessions;
     private final DeliveryStats stats;
     private final int maxSubscriptions;
-    private final int maxFrameBytes;
+    private final int maxMessageBytes;
+    /** The message being assembled from its parts, and its size so far in UTF-8 bytes. */
+    private final StringBuilder partial = new StringBuilder();
+    private long partialBytes;
     private final OutboundQueue<String> queue;
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -63,25 +66,42 @@ final class WebSocketConnection implements Subscriber, GatewayConnection {
     private JsonValue subscribeRef;
 
     WebSocketConnection(Session session, ChannelManager core, WebSocketSessions sessions, DeliveryStats stats,
-                        int queueSize, int maxSubscriptions, int maxFrameBytes, Executor executor) {
+                        int queueSize, int maxSubscriptions, int maxMessageBytes, Executor executor) {
         this.session = session;
         this.core = core;
         this.sessions = sessions;
         this.stats = stats;
         this.maxSubscriptions = maxSubscriptions;
-        this.maxFrameBytes = maxFrameBytes;
+        this.maxMessageBytes = maxMessageBytes;
         this.queue = new OutboundQueue<>(queueSize, this::write, executor,
                 () -> close(TRY_AGAIN_LATER, "slow consumer"),
                 error -> close(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "write failed"));
     }
 
+    /**
+     * A part of a text message (the whole of it when {@code last} and nothing came before). A
+     * message over the size limit closes the connection with 1009, however it was fragmented.
+     */
+    void onTextPart(String part, boolean last) {
+        partialBytes += utf8Length(part);
+        if (partialBytes > maxMessageBytes) {
+            partial.setLength(0);
+            close(CloseReason.CloseCodes.TOO_BIG, "message larger than " + maxMessageBytes + " bytes");
+            return;
+        }
+        if (!last) {
+            partial.append(part);
+            return;
+        }
+        String text = partial.length() == 0 ? part : partial.append(part).toString();
+        partial.setLength(0);
+        partialBytes = 0;
+        onText(text);
+    }
+
     /** A text frame from the client. Bad frames get an {@code error}; the connection stays. */
     void onText(String text) {
         lastSeenMs = System.currentTimeMillis();
-        if (utf8Length(text) > maxFrameBytes) {
-            close(CloseReason.CloseCodes.TOO_BIG, "frame larger than " + maxFrameBytes + " bytes");
-            return;
-        }
         JsonObject frame;
         try (JsonReader reader = Json.createReader(new StringReader(text))) {
             JsonValue value = reader.readValue();
@@ -188,8 +208,9 @@ final class WebSocketConnection implements Subscriber, GatewayConnection {
 
     @Override
     public CompletionStage<Void> shutdown() {
-        return queue.closeWhenDrained().whenComplete((ok, e) ->
-                close(CloseReason.CloseCodes.GOING_AWAY, "server shutdown"));
+        // Only drains: the caller closes the session afterwards, on its own thread. Closed from the
+        // completion of the last write (a container I/O thread), the close frame did not go out.
+        return queue.closeWhenDrained();
     }
 
     /** Closes the session (if open) and forgets everything; safe to call more than once. */
@@ -250,15 +271,13 @@ final class WebSocketConnection implements Subscriber, GatewayConnection {
         return s.getString();
     }
 
-    /** UTF-8 size without encoding: only counted exactly when it could be near the limit. */
-    private int utf8Length(String text) {
-        if (text.length() > maxFrameBytes) {
-            return text.length();
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
         }
-        if (text.length() * 3 <= maxFrameBytes) {
-            return text.length();
-        }
-        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return n;
     }
 
     private static String abbreviate(String s) {

@@ -5,6 +5,7 @@ import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.config.GatewayConfig;
 import io.realtime.gateway.transport.ConnectionRegistry;
 import io.realtime.gateway.transport.GatewayConnection;
+import io.realtime.gateway.transport.JvmShutdownHook;
 import io.realtime.gateway.transport.Transport;
 import io.realtime.gateway.transport.TransportExecutors;
 import jakarta.annotation.PostConstruct;
@@ -36,6 +37,9 @@ public class WebSocketSessions {
     private GatewayConfig config;
     private DeliveryStats stats;
     private ScheduledFuture<?> pings;
+    private JvmShutdownHook shutdownHook;
+    /** Set once the goodbye started: new connections are refused from then on. */
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
 
     protected WebSocketSessions() {
         // for the CDI proxy
@@ -55,20 +59,11 @@ public class WebSocketSessions {
         // starts the ping schedule with the application
     }
 
-    /**
-     * Liberty quiesces before it stops applications, and waits up to 30 s for open requests: an
-     * SSE stream or a WebSocket never ends by itself. A JVM shutdown hook (SIGTERM, as container
-     * platforms send) says goodbye to clients at once, so the quiesce finds nothing to wait for.
-     * A redeploy goes through {@code @PreDestroy} instead, which removes the hook.
-     */
-    private final Thread shutdownHook = new Thread(this::stop, "gateway-websocket-shutdown");
-    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
-
     @PostConstruct
     void start() {
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
         long period = config.wsPing().toMillis();
         pings = executors.scheduler().scheduleAtFixedRate(this::ping, period, period, TimeUnit.MILLISECONDS);
+        shutdownHook = new JvmShutdownHook("gateway-websocket-shutdown", this::stop);
     }
 
     void opened(Session session) {
@@ -100,20 +95,6 @@ public class WebSocketSessions {
         registry.remove(connection);
     }
 
-    boolean isStopping() {
-        return stopping.get();
-    }
-
-    private void removeShutdownHook() {
-        if (Thread.currentThread() != shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // the JVM is already shutting down
-            }
-        }
-    }
-
     private void ping() {
         long now = System.currentTimeMillis();
         for (GatewayConnection c : registry.of(Transport.WEBSOCKET)) {
@@ -122,11 +103,16 @@ public class WebSocketSessions {
     }
 
     @PreDestroy
-    void stop() {
+    void destroy() {
+        shutdownHook.remove();
+        stop();
+    }
+
+    /** Closes every session with 1001; from the JVM's shutdown hook, or when the application stops. */
+    synchronized void stop() {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        removeShutdownHook();
         if (pings != null) {
             pings.cancel(false);
         }

@@ -1,7 +1,10 @@
 package io.realtime.gateway.testsupport;
 
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -10,11 +13,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /** Plain HTTP calls to a gateway: publish, stats, health. */
 public final class GatewayHttp {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1, as a browser speaks to a cleartext server (browsers never attempt h2c), and so
+     * that every request is a request of its own rather than a stream on a shared connection.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** One event of a batch. */
+    public record Item(String channel, String type, String dataJson) {
+    }
 
     private final String base;
 
@@ -24,7 +38,11 @@ public final class GatewayHttp {
 
     /** The build-started test server (port from the {@code it.http.port} system property). */
     public static GatewayHttp testServer() {
-        return new GatewayHttp("http://localhost:" + System.getProperty("it.http.port", "9080"));
+        return new GatewayHttp("http://localhost:" + testServerPort());
+    }
+
+    public static int testServerPort() {
+        return Integer.parseInt(System.getProperty("it.http.port", "9080"));
     }
 
     public URI uri(String path) {
@@ -32,8 +50,12 @@ public final class GatewayHttp {
     }
 
     public HttpResponse<String> post(String path, String contentType, String body) {
+        return post(path, contentType, HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    public HttpResponse<String> post(String path, String contentType, HttpRequest.BodyPublisher body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .POST(body);
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -41,7 +63,24 @@ public final class GatewayHttp {
     }
 
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build());
+        return get(path, Map.of());
+    }
+
+    public HttpResponse<String> get(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
+    /** Any method, with or without a body. */
+    public HttpResponse<String> request(String method, String path, String contentType, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request.build());
     }
 
     /** Publishes one event and returns its id; fails unless the gateway answered 202. */
@@ -54,12 +93,56 @@ public final class GatewayHttp {
         return json(r.body()).getString("id");
     }
 
+    /** Publishes a batch and returns the ids in order; fails unless the gateway answered 202. */
+    public List<String> publishBatch(List<Item> items) {
+        HttpResponse<String> r = post("/api/events", "application/json", batchJson(items));
+        if (r.statusCode() != 202) {
+            throw new AssertionError("batch publish answered " + r.statusCode() + ": " + r.body());
+        }
+        JsonArray ids = json(r.body()).getJsonArray("ids");
+        return ids.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+    }
+
+    public static String batchJson(List<Item> items) {
+        StringBuilder sb = new StringBuilder("[");
+        for (Item item : items) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            sb.append("{\"channel\":").append(Json.createValue(item.channel()))
+                    .append(",\"type\":").append(Json.createValue(item.type()))
+                    .append(",\"data\":").append(item.dataJson()).append('}');
+        }
+        return sb.append(']').toString();
+    }
+
     public JsonObject stats() {
-        return json(get("/api/realtime/stats").body());
+        HttpResponse<String> r = get("/api/realtime/stats");
+        if (r.statusCode() != 200) {
+            throw new AssertionError("stats answered " + r.statusCode() + ": " + r.body());
+        }
+        return json(r.body());
+    }
+
+    /** A number out of the stats document by path, e.g. {@code "connections.sse"}. */
+    public long stat(String path) {
+        JsonObject o = stats();
+        String[] parts = path.split("\\.");
+        for (int i = 0; i < parts.length - 1; i++) {
+            o = o.getJsonObject(parts[i]);
+        }
+        return o.getJsonNumber(parts[parts.length - 1]).longValue();
     }
 
     public static JsonObject json(String text) {
         return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    /** A JSON array of strings, e.g. the ids of a batch. */
+    public static JsonArrayBuilder strings(List<String> values) {
+        JsonArrayBuilder b = Json.createArrayBuilder();
+        values.forEach(b::add);
+        return b;
     }
 
     private static HttpResponse<String> send(HttpRequest request) {

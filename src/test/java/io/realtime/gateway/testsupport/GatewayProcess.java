@@ -88,10 +88,21 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** A graceful stop (SIGTERM: Liberty stops its applications, running their @PreDestroy). */
     public void stop() throws InterruptedException {
+        stop(Duration.ofSeconds(60));
+    }
+
+    /**
+     * A graceful stop (SIGTERM), killed if it takes longer than {@code grace}.
+     *
+     * @return true if the process exited by itself within {@code grace}
+     */
+    public boolean stop(Duration grace) throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            return true;
         }
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        return false;
     }
 
     /** A crash: SIGKILL. */

@@ -25,7 +25,9 @@ import java.util.function.Predicate;
  */
 public final class SseTestClient implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** HTTP/1.1 as EventSource over cleartext: one connection per stream, closed when the stream is. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final BlockingQueue<SseFrame> frames = new LinkedBlockingQueue<>();
     private final HttpResponse<InputStream> response;
@@ -93,6 +95,34 @@ public final class SseTestClient implements AutoCloseable {
                 out.add(frame);
             }
         }
+        return out;
+    }
+
+    /**
+     * Frames up to and including the first that matches {@code last}, in order (comments
+     * included); fails if that frame does not come within the timeout.
+     */
+    public List<SseFrame> until(Predicate<SseFrame> last, Duration timeout) throws InterruptedException {
+        List<SseFrame> out = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            SseFrame frame = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+            if (frame == null) {
+                throw new AssertionError("no closing frame within " + timeout + " after " + out.size()
+                        + " frames; the last: " + out.subList(Math.max(0, out.size() - 3), out.size()));
+            }
+            out.add(frame);
+            if (last.test(frame)) {
+                return out;
+            }
+        }
+    }
+
+    /** Frames that arrived and were not taken yet, taken now without waiting. */
+    public List<SseFrame> drain() {
+        List<SseFrame> out = new ArrayList<>();
+        frames.drainTo(out);
         return out;
     }
 

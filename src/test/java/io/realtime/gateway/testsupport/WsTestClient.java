@@ -79,6 +79,38 @@ public final class WsTestClient implements AutoCloseable {
         stalled = true;
     }
 
+    /** Reads again after {@link #stallReading()}. */
+    public void resumeReading() {
+        stalled = false;
+        socket.request(1);
+    }
+
+    /** Sends a JSON object frame built from alternating keys and string values (null values left out). */
+    public WsTestClient sendOp(String... keysAndValues) {
+        jakarta.json.JsonObjectBuilder b = Json.createObjectBuilder();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            if (keysAndValues[i + 1] != null) {
+                b.add(keysAndValues[i], keysAndValues[i + 1]);
+            }
+        }
+        return send(b.build().toString());
+    }
+
+    /** Subscribes and returns the {@code subscribed} reply (other frames before it are skipped). */
+    public JsonObject subscribe(String channel, String since, Duration timeout) throws InterruptedException {
+        String ref = "s-" + java.util.UUID.randomUUID();
+        sendOp("op", "subscribe", "channel", channel, "since", since, "ref", ref);
+        JsonObject reply = next("subscribed", timeout);
+        if (!ref.equals(reply.getString("ref", null))) {
+            throw new AssertionError("subscribed reply for another request: " + reply);
+        }
+        return reply;
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
     private volatile boolean stalled;
 
     @Override
