@@ -1,5 +1,7 @@
 package io.realtime.gateway.api;
 
+import io.realtime.gateway.broker.Fallback;
+import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.config.GatewayConfig;
 import io.realtime.gateway.event.ChannelEvent;
@@ -21,6 +23,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
@@ -49,18 +52,21 @@ public class PublishResource {
 
     @POST
     @Path("channels/{channel}/events")
-    public Response publish(@PathParam("channel") String channel,
+    public Response publish(@PathParam("channel") String channel, @QueryParam("fallback") String fallback,
                             @HeaderParam("Content-Length") long length, InputStream body) {
         ChannelName name = core.channel(channel);
+        Fallback choice = fallback(fallback);
         JsonObject event = object(JsonBodies.read(body, length, config.publishMaxBodyBytes()), "The body");
-        ChannelEvent published = core.publish(EventDraft.of(name, event.get("type"), event.get("data")));
-        return Response.accepted(Json.createObjectBuilder().add("id", published.id().toString()).build().toString())
-                .build();
+        Publication published = core.publish(List.of(EventDraft.of(name, event.get("type"), event.get("data"))), choice);
+        return Response.accepted(Json.createObjectBuilder().add("id", published.events().get(0).id().toString())
+                .add("delivery", published.delivery().wire()).build().toString()).build();
     }
 
     @POST
     @Path("events")
-    public Response publishBatch(@HeaderParam("Content-Length") long length, InputStream body) {
+    public Response publishBatch(@QueryParam("fallback") String fallback,
+                                 @HeaderParam("Content-Length") long length, InputStream body) {
+        Fallback choice = fallback(fallback);
         JsonStructure json = JsonBodies.read(body, length, config.publishMaxBodyBytes());
         if (json.getValueType() != JsonValue.ValueType.ARRAY) {
             throw new InvalidInputException(ErrorCode.BAD_REQUEST,
@@ -78,11 +84,25 @@ public class PublishResource {
         for (int i = 0; i < items.size(); i++) {
             drafts.add(draft(items.get(i), i));
         }
+        Publication published = core.publish(drafts, choice);
         JsonArrayBuilder ids = Json.createArrayBuilder();
-        for (ChannelEvent event : core.publishAll(drafts)) {
+        for (ChannelEvent event : published.events()) {
             ids.add(event.id().toString());
         }
-        return Response.accepted(Json.createObjectBuilder().add("ids", ids).build().toString()).build();
+        return Response.accepted(Json.createObjectBuilder().add("ids", ids)
+                .add("delivery", published.delivery().wire()).build().toString()).build();
+    }
+
+    /**
+     * What the publisher wants if the cluster's broker is unreachable: {@code ?fallback=local}
+     * (deliver on this instance only) or {@code refuse} (503); absent, the configured choice.
+     */
+    private static Fallback fallback(String text) {
+        try {
+            return Fallback.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(ErrorCode.BAD_REQUEST, "Query parameter 'fallback': " + e.getMessage());
+        }
     }
 
     private EventDraft draft(JsonValue item, int index) {

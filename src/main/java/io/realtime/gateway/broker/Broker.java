@@ -27,6 +27,16 @@ public interface Broker extends AutoCloseable {
     List<ChannelEvent> publishAll(List<EventDraft> drafts, List<HistoryPolicy> policies);
 
     /**
+     * Publishes as {@link #publishAll} does, and says how the events went out. {@code fallback} is
+     * the publisher's choice for when the shared broker is unreachable: deliver locally (the result
+     * says {@link Delivery#LOCAL}) or refuse ({@link BrokerUnavailableException}); nothing accepted is
+     * silently dropped. A broker without a shared engine delivers locally.
+     */
+    default Publication publish(List<EventDraft> drafts, List<HistoryPolicy> policies, Fallback fallback) {
+        return new Publication(publishAll(drafts, policies), Delivery.LOCAL);
+    }
+
+    /**
      * Events of {@code channel} after {@code since} (exclusive), oldest first, and whether history
      * reaches back that far. With {@code since == null} nothing is replayed: only the channel's
      * current position is reported.

@@ -1,8 +1,10 @@
 package io.realtime.gateway.channel;
 
 import io.realtime.gateway.broker.Broker;
+import io.realtime.gateway.broker.Fallback;
 import io.realtime.gateway.broker.History;
 import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.config.GatewayConfig;
 import io.realtime.gateway.config.Namespaces;
 import io.realtime.gateway.event.ChannelEvent;
@@ -67,6 +69,22 @@ public class ChannelManager {
         List<ChannelEvent> events = broker.publishAll(drafts, policies);
         stats.countPublished(events.size());
         return events;
+    }
+
+    /**
+     * Publishes in order and says how the events went out ({@link Publication#delivery()}):
+     * {@code fallback} is the publisher's choice for when the cluster's broker is unreachable.
+     *
+     * @throws io.realtime.gateway.broker.BrokerUnavailableException when refused
+     */
+    public Publication publish(List<EventDraft> drafts, Fallback fallback) {
+        List<HistoryPolicy> policies = new ArrayList<>(drafts.size());
+        for (EventDraft draft : drafts) {
+            policies.add(namespaces.history(draft.channel().value()));
+        }
+        Publication publication = broker.publish(drafts, policies, fallback);
+        stats.countPublished(publication.events().size());
+        return publication;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.realtime.gateway.broker.Broker;
 import io.realtime.gateway.broker.BrokerStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -17,23 +18,32 @@ import org.eclipse.microprofile.health.Readiness;
 public class BrokerReadinessCheck implements HealthCheck {
 
     private Broker broker;
+    private boolean redisRequired;
 
     protected BrokerReadinessCheck() {
         // for the CDI proxy
     }
 
     @Inject
-    public BrokerReadinessCheck(Broker broker) {
+    public BrokerReadinessCheck(Broker broker,
+                                @ConfigProperty(name = "gateway.redis.required") boolean redisRequired) {
         this.broker = broker;
+        this.redisRequired = redisRequired;
     }
 
     @Override
     public HealthCheckResponse call() {
         BrokerStatus status = broker.status();
-        return HealthCheckResponse.named("broker").up()
+        // DOWN only where configuration says Redis is required (DESIGN §9).
+        boolean up = status.connected() || !redisRequired;
+        return HealthCheckResponse.named("broker").status(up)
                 .withData("mode", status.mode())
                 .withData("connected", status.connected())
                 .withData("degraded", status.degraded())
+                .withData("subscriberAlive", status.subscriberAlive())
+                .withData("reconnects", status.reconnects())
+                .withData("localOnlyPublishes", status.localOnlyPublishes())
+                .withData("refusedPublishes", status.refusedPublishes())
                 .withData("detail", status.detail())
                 .build();
     }

@@ -56,6 +56,14 @@ public class GatewayMetrics {
                 DeliveryStats::meanDispatchLatencyMs);
         gauge("gateway_broker_connected", "1 when the broker's shared engine is reachable", core,
                 c -> c.broker().status().connected() ? 1 : 0);
+        gauge("gateway_broker_subscriber_alive", "1 when the broker's subscriber link answers pings", core,
+                c -> c.broker().status().subscriberAlive() ? 1 : 0);
+        gauge("gateway_redis_reconnects_total", "Redis subscriber links re-established after a loss", core,
+                c -> c.broker().status().reconnects());
+        gauge("gateway_events_local_only_total", "Events accepted while Redis was unreachable, delivered here only",
+                core, c -> c.broker().status().localOnlyPublishes());
+        gauge("gateway_events_refused_total", "Publishes refused while Redis was unreachable", core,
+                c -> c.broker().status().refusedPublishes());
     }
 
     private <T> void gauge(String name, String description, T target, java.util.function.Function<T, Number> fn) {

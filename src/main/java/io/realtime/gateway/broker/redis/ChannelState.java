@@ -1,0 +1,50 @@
+package io.realtime.gateway.broker.redis;
+
+import io.realtime.gateway.event.EventId;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One channel this instance holds in Redis: which link carries it, whether Redis confirmed the
+ * subscription, and its position, the id up to which every local subscriber has everything (the
+ * last event fired here, or the stream's top when the channel became active). After a lost link
+ * the catch-up reads the stream from there.
+ */
+final class ChannelState {
+
+    final String channel;
+    final String pubsubKey;
+    final int slot;
+    /** Completed on Redis's first confirmation of the subscription. */
+    final CompletableFuture<Void> subscribed = new CompletableFuture<>();
+    volatile SubscriberLink link;
+    private EventId position;
+
+    ChannelState(String channel, String pubsubKey, int slot) {
+        this.channel = channel;
+        this.pubsubKey = pubsubKey;
+        this.slot = slot;
+    }
+
+    synchronized EventId position() {
+        return position;
+    }
+
+    /** Sets the position if none is known yet (the stream's top, read after the subscription was confirmed). */
+    synchronized void startAt(EventId top) {
+        if (position == null) {
+            position = top;
+        }
+    }
+
+    /** Moves the position forward to a fired event's id; never back. */
+    synchronized void advance(EventId id) {
+        if (position == null || id.isAfter(position)) {
+            position = id;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return channel;
+    }
+}

@@ -1,0 +1,241 @@
+package io.realtime.gateway.broker.redis;
+
+import io.realtime.gateway.broker.Broker;
+import io.realtime.gateway.broker.BrokerStatus;
+import io.realtime.gateway.broker.BrokerUnavailableException;
+import io.realtime.gateway.broker.Delivery;
+import io.realtime.gateway.broker.Fallback;
+import io.realtime.gateway.broker.History;
+import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.broker.Publication;
+import io.realtime.gateway.event.ChannelEvent;
+import io.realtime.gateway.event.EnvelopeCodec;
+import io.realtime.gateway.event.EventDraft;
+import io.realtime.gateway.event.EventId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The broker of a cluster of gateway instances sharing one Redis (or Redis Cluster): ids, history
+ * and fan-out come from Redis (DESIGN §4), so an event published on any instance reaches every
+ * subscriber on every instance, and a client can resume on any instance.
+ *
+ * <p>An event published here is not fired directly: it comes back through this instance's own
+ * subscription like everyone else's, so local subscribers see one order, the stream's.
+ *
+ * <p>When Redis is unreachable the gateway keeps serving: publishes are delivered locally or
+ * refused (the publisher's choice, else {@code gateway.redis.fallback}), the status says degraded,
+ * and the links reconnect by themselves; on reconnect each channel catches up from its stream.
+ */
+public final class RedisBroker implements Broker {
+
+    private static final Logger LOG = Logger.getLogger(RedisBroker.class.getName());
+
+    private final RedisSettings settings;
+    private final RedisConnector connector;
+    private final RedisPublisher publisher;
+    private final StreamHistory history;
+    private final RedisSubscriber subscriber;
+    private final EnvelopeCodec codec;
+    private final Consumer<ChannelEvent> fanOut;
+    private final ScheduledFuture<?> keeper;
+    private final AtomicLong localOnly = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private volatile boolean reachable;
+    private volatile long unreachableSinceMs;
+    private volatile String lastError = "";
+    /** The last id made here while Redis was unreachable; guarded by {@code this}. */
+    private EventId lastLocalId = EventId.ZERO;
+
+    /**
+     * Connects (or starts trying to) and starts the subscriber link(s) and the liveness checks.
+     *
+     * @param policies    history size and TTL of a channel (per namespace)
+     * @param fanOut      fires the CDI event; called on a subscriber link's thread, must not block long
+     * @param longRunning runs each subscriber link's loop for the broker's lifetime (a managed
+     *                    executor with the long-running hint in the server)
+     * @param scheduler   runs the periodic liveness check
+     */
+    public RedisBroker(RedisSettings settings, Function<String, HistoryPolicy> policies, EnvelopeCodec codec,
+                       Consumer<ChannelEvent> fanOut, Executor longRunning, ScheduledExecutorService scheduler) {
+        this.settings = settings;
+        this.codec = codec;
+        this.fanOut = fanOut;
+        this.connector = new RedisConnector(settings);
+        RedisKeys keys = new RedisKeys(settings.keyPrefix());
+        this.publisher = new RedisPublisher(connector, keys, new LuaScript("/redis/publish.lua"));
+        this.history = new StreamHistory(connector, keys, new LuaScript("/redis/history.lua"));
+        this.subscriber = new RedisSubscriber(settings, connector, keys, history, policies, codec, fanOut, longRunning);
+        this.reachable = true;
+        checkReachable();
+        subscriber.start();
+        long every = settings.pingInterval().toMillis();
+        this.keeper = scheduler.scheduleWithFixedDelay(this::keepAlive, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public ChannelEvent publish(EventDraft draft, HistoryPolicy policy) {
+        return publish(List.of(draft), List.of(policy), Fallback.CONFIGURED).events().get(0);
+    }
+
+    @Override
+    public List<ChannelEvent> publishAll(List<EventDraft> drafts, List<HistoryPolicy> policies) {
+        return publish(drafts, policies, Fallback.CONFIGURED).events();
+    }
+
+    @Override
+    public Publication publish(List<EventDraft> drafts, List<HistoryPolicy> policies, Fallback choice) {
+        if (drafts.isEmpty()) {
+            return new Publication(List.of(), Delivery.CLUSTER);
+        }
+        JedisException failure = null;
+        if (reachable) {
+            try {
+                List<ChannelEvent> events = publisher.publish(drafts, policies);
+                return new Publication(events, Delivery.CLUSTER);
+            } catch (JedisException e) {
+                if (!RedisFailures.unavailable(e)) {
+                    throw new IllegalStateException("Redis refused the publish: " + e.getMessage(), e);
+                }
+                failure = e;
+                markUnreachable(e);
+            }
+        }
+        Fallback fallback = choice.or(settings.fallback());
+        if (fallback == Fallback.REFUSE) {
+            refused.addAndGet(drafts.size());
+            BrokerUnavailableException e = new BrokerUnavailableException(
+                    "Redis is unreachable: the event was not published (fallback: refuse). Retry later, "
+                    + "or publish with fallback=local to deliver to this instance's subscribers only.");
+            if (failure != null) {
+                e.initCause(failure);
+            }
+            throw e;
+        }
+        return new Publication(publishLocally(drafts), Delivery.LOCAL);
+    }
+
+    /**
+     * Delivers to this instance's subscribers with ids made here, above anything fired here, as the
+     * local broker would. These events are not in Redis history: a client that resumes from one of
+     * their ids later is checked against the stream like any other.
+     */
+    private List<ChannelEvent> publishLocally(List<EventDraft> drafts) {
+        List<ChannelEvent> events = new ArrayList<>(drafts.size());
+        for (EventDraft draft : drafts) {
+            long now = System.currentTimeMillis();
+            ChannelEvent event = codec.encode(draft, nextLocalId(subscriber.floor(draft.channel().value()), now), now);
+            fanOut.accept(event);
+            events.add(event);
+        }
+        localOnly.addAndGet(events.size());
+        return events;
+    }
+
+    private synchronized EventId nextLocalId(EventId floor, long now) {
+        EventId base = floor != null && floor.isAfter(lastLocalId) ? floor : lastLocalId;
+        lastLocalId = base.next(now);
+        return lastLocalId;
+    }
+
+    @Override
+    public History historyAfter(String channel, EventId since, HistoryPolicy policy) {
+        if (reachable) {
+            try {
+                return history.after(channel, since, policy);
+            } catch (JedisException e) {
+                if (!RedisFailures.unavailable(e)) {
+                    throw new IllegalStateException("Redis refused the history read: " + e.getMessage(), e);
+                }
+                markUnreachable(e);
+            }
+        }
+        // Without Redis only what this instance itself knows can be vouched for: a channel it holds,
+        // for a subscriber that is exactly where the channel is.
+        EventId position = subscriber.position(channel);
+        if (position != null && (since == null || since.equals(position))) {
+            return new History(List.of(), true, position);
+        }
+        throw new BrokerUnavailableException("Redis is unreachable: the history of " + channel
+                + " cannot be read now; retry later");
+    }
+
+    @Override
+    public void channelActive(String channel) {
+        subscriber.activate(channel);
+    }
+
+    @Override
+    public void channelInactive(String channel) {
+        subscriber.deactivate(channel);
+    }
+
+    @Override
+    public BrokerStatus status() {
+        boolean connected = reachable;
+        boolean alive = subscriber.alive();
+        String detail;
+        if (!connected) {
+            detail = "Redis unreachable since " + (System.currentTimeMillis() - unreachableSinceMs) / 1000
+                    + " s (" + lastError + "); delivering locally only (fallback: "
+                    + settings.fallback().name().toLowerCase(java.util.Locale.ROOT) + ")";
+        } else if (!alive) {
+            detail = "Redis subscriber link down (" + subscriber.lastError() + "); reconnecting";
+        } else {
+            detail = "connected to " + settings.where();
+        }
+        return new BrokerStatus(settings.mode(), connected, !connected || !alive, detail, alive,
+                subscriber.reconnects(), subscriber.channelCount(), localOnly.get(), refused.get());
+    }
+
+    private void keepAlive() {
+        try {
+            subscriber.pingAll();
+            checkReachable();
+        } catch (RuntimeException e) {
+            // A periodic task that throws is never run again: log and carry on.
+            LOG.log(Level.WARNING, "Redis liveness check failed", e);
+        }
+    }
+
+    private void checkReachable() {
+        try {
+            connector.commands().ping();
+            if (!reachable) {
+                reachable = true;
+                LOG.log(Level.INFO, "Redis at {0} reachable again after {1} ms",
+                        new Object[] {settings.where(), System.currentTimeMillis() - unreachableSinceMs});
+                subscriber.wakeLinks();
+            }
+        } catch (JedisException e) {
+            markUnreachable(e);
+        }
+    }
+
+    private void markUnreachable(JedisException e) {
+        lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (reachable) {
+            reachable = false;
+            unreachableSinceMs = System.currentTimeMillis();
+            LOG.log(Level.WARNING, "Redis at {0} unreachable ({1}): serving local delivery only, reconnecting",
+                    new Object[] {settings.where(), lastError});
+        }
+    }
+
+    @Override
+    public void close() {
+        keeper.cancel(false);
+        subscriber.close();
+        connector.close();
+    }
+}

@@ -1,0 +1,82 @@
+package io.realtime.gateway.broker.redis;
+
+import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.event.ChannelEvent;
+import io.realtime.gateway.event.EventDraft;
+import io.realtime.gateway.event.EventId;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Publishes through {@code publish.lua}: one EVALSHA per event (one round trip; a batch is one
+ * pipelined round trip). The script assigns the id (XADD), trims, refreshes the TTL and publishes
+ * the envelope it built, so the event comes back ready to hand out without serialising it here.
+ */
+final class RedisPublisher {
+
+    private final RedisConnector connector;
+    private final RedisKeys keys;
+    private final LuaScript script;
+    private final String publishCommand;
+
+    RedisPublisher(RedisConnector connector, RedisKeys keys, LuaScript script) {
+        this.connector = connector;
+        this.keys = keys;
+        this.script = script;
+        this.publishCommand = connector.sharded() ? "SPUBLISH" : "PUBLISH";
+    }
+
+    /** @throws JedisException when Redis cannot take the events; none of them is then known to be in */
+    List<ChannelEvent> publish(List<EventDraft> drafts, List<HistoryPolicy> policies) {
+        UnifiedJedis redis = connector.commands();
+        if (drafts.size() == 1) {
+            EventDraft draft = drafts.get(0);
+            return List.of(event(draft, script.run(redis, keys(draft), args(draft, policies.get(0)))));
+        }
+        List<Response<Object>> responses = new ArrayList<>(drafts.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (int i = 0; i < drafts.size(); i++) {
+                responses.add(pipeline.evalsha(script.sha(), keys(drafts.get(i)), args(drafts.get(i), policies.get(i))));
+            }
+            pipeline.sync();
+        }
+        List<ChannelEvent> events = new ArrayList<>(drafts.size());
+        for (int i = 0; i < drafts.size(); i++) {
+            EventDraft draft = drafts.get(i);
+            Object reply;
+            try {
+                reply = responses.get(i).get();
+            } catch (JedisDataException e) {
+                if (!RedisFailures.noScript(e)) {
+                    throw e;
+                }
+                // The node lost its scripts (restart, failover): a NOSCRIPT had no effect, so running
+                // this one again, in order, is safe; run() loads the script first.
+                reply = script.run(redis, keys(draft), args(draft, policies.get(i)));
+            }
+            events.add(event(draft, reply));
+        }
+        return events;
+    }
+
+    private List<String> keys(EventDraft draft) {
+        String channel = draft.channel().value();
+        return List.of(keys.history(channel), keys.pubsub(channel));
+    }
+
+    private List<String> args(EventDraft draft, HistoryPolicy policy) {
+        return List.of(draft.channel().value(), draft.type(), draft.data().toString(),
+                Integer.toString(policy.size()), Long.toString(StreamHistory.ttlSeconds(policy)), publishCommand);
+    }
+
+    private static ChannelEvent event(EventDraft draft, Object reply) {
+        List<?> pair = (List<?>) reply;
+        EventId id = EventId.parse(StreamEvents.text(pair.get(0)));
+        return new ChannelEvent(id, draft.channel().value(), draft.type(), id.ms(), StreamEvents.text(pair.get(1)));
+    }
+}

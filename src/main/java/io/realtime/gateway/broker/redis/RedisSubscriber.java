@@ -1,0 +1,331 @@
+package io.realtime.gateway.broker.redis;
+
+import io.realtime.gateway.broker.BrokerUnavailableException;
+import io.realtime.gateway.broker.History;
+import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.event.ChannelEvent;
+import io.realtime.gateway.event.EnvelopeCodec;
+import io.realtime.gateway.event.EventId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The receiving side of the Redis broker: which channels this instance holds in Redis, on which
+ * subscriber link (one per node: one when standalone, one per master that serves our channels in a
+ * cluster), and what to fire. Every message is parsed once and fired once as the CDI event; the
+ * channel core fans it out to local subscribers.
+ *
+ * <p>After a link is re-established, every channel it carries catches up from its stream: the
+ * entries after the channel's position are fired, in order, on the link's thread before any newer
+ * message, so nothing that reached Redis while the link was down is lost. Events fired twice (read
+ * back from the stream, then live) are dropped by the core's per-subscriber id check.
+ */
+final class RedisSubscriber implements SubscriberLink.Listener {
+
+    private static final Logger LOG = Logger.getLogger(RedisSubscriber.class.getName());
+
+    private final RedisSettings settings;
+    private final RedisConnector connector;
+    private final RedisKeys keys;
+    private final StreamHistory history;
+    private final Function<String, HistoryPolicy> policies;
+    private final EnvelopeCodec codec;
+    private final Consumer<ChannelEvent> fanOut;
+    private final Executor longRunning;
+    private final Map<String, ChannelState> states = new ConcurrentHashMap<>();
+    private final Map<HostAndPort, SubscriberLink> links = new ConcurrentHashMap<>();
+    private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong gaps = new AtomicLong();
+    private final AtomicLong downSinceMs = new AtomicLong();
+    private volatile String lastError = "";
+    private volatile boolean closed;
+
+    RedisSubscriber(RedisSettings settings, RedisConnector connector, RedisKeys keys, StreamHistory history,
+                    Function<String, HistoryPolicy> policies, EnvelopeCodec codec, Consumer<ChannelEvent> fanOut,
+                    Executor longRunning) {
+        this.settings = settings;
+        this.connector = connector;
+        this.keys = keys;
+        this.history = history;
+        this.policies = policies;
+        this.codec = codec;
+        this.fanOut = fanOut;
+        this.longRunning = longRunning;
+    }
+
+    /** Standalone: the one link runs from the start, so health reflects it before any subscriber. */
+    void start() {
+        if (!connector.sharded()) {
+            link(connector.nodeFor(0));
+        }
+    }
+
+    /**
+     * Subscribes in Redis and returns once Redis confirmed it, with the channel's position read
+     * afterwards (so a catch-up from it misses nothing).
+     *
+     * @throws BrokerUnavailableException if that cannot be done within the timeout
+     */
+    void activate(String channel) {
+        ChannelState state = new ChannelState(channel, keys.pubsub(channel), keys.slot(channel));
+        try {
+            state.link = link(connector.nodeFor(state.slot));
+        } catch (JedisException e) {
+            throw unavailable(channel, e);
+        }
+        states.put(channel, state);
+        state.link.subscribe(state, false);
+        try {
+            // A link that is reconnecting gets the chance to come back within the wait.
+            state.subscribed.get(settings.timeout().toMillis() + settings.deadAfter().toMillis(), TimeUnit.MILLISECONDS);
+            state.startAt(history.after(channel, null, policies.apply(channel)).top());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            deactivate(channel);
+            throw new BrokerUnavailableException("Interrupted while subscribing to " + channel);
+        } catch (ExecutionException | TimeoutException | JedisException e) {
+            deactivate(channel);
+            throw unavailable(channel, e instanceof ExecutionException ? e.getCause() : e);
+        }
+    }
+
+    void deactivate(String channel) {
+        ChannelState state = states.remove(channel);
+        if (state != null) {
+            state.link.unsubscribe(state);
+        }
+    }
+
+    /** The position of a channel held here, or null (used to answer a subscribe while Redis is down). */
+    EventId position(String channel) {
+        ChannelState state = states.get(channel);
+        return state == null || !state.subscribed.isDone() ? null : state.position();
+    }
+
+    /** The highest position this instance fired for a channel, so locally made ids stay above it. */
+    EventId floor(String channel) {
+        ChannelState state = states.get(channel);
+        return state == null ? null : state.position();
+    }
+
+    /** Pings every link; a silent one is dropped and re-established. */
+    void pingAll() {
+        for (SubscriberLink link : links.values()) {
+            link.ping();
+        }
+    }
+
+    /** Every link that carries channels is connected and answered recently. */
+    boolean alive() {
+        for (SubscriberLink link : links.values()) {
+            if (!link.alive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    long reconnects() {
+        return reconnects.get();
+    }
+
+    long gaps() {
+        return gaps.get();
+    }
+
+    int channelCount() {
+        return states.size();
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    /** Redis answers again: links waiting out a back-off reconnect now. */
+    void wakeLinks() {
+        links.values().forEach(SubscriberLink::wake);
+    }
+
+    private SubscriberLink link(HostAndPort node) {
+        return links.computeIfAbsent(node, n -> {
+            SubscriberLink link = new SubscriberLink(n, connector, this, settings);
+            longRunning.execute(link);
+            return link;
+        });
+    }
+
+    @Override
+    public List<ChannelState> channelsFor(SubscriberLink link) {
+        List<ChannelState> mine = new ArrayList<>();
+        for (ChannelState state : states.values()) {
+            if (state.link == link) {
+                mine.add(state);
+            }
+        }
+        return mine;
+    }
+
+    @Override
+    public void onSubscribed(ChannelState state, boolean resubscribed) {
+        state.subscribed.complete(null);
+        if (resubscribed && states.get(state.channel) == state) {
+            catchUp(state);
+        }
+    }
+
+    /** Fires what the stream holds after the channel's position; runs on the link's thread. */
+    private void catchUp(ChannelState state) {
+        EventId from = state.position();
+        if (from == null) {
+            return; // still activating: its subscribers read history after this confirmation
+        }
+        History missed = history.after(state.channel, from, policies.apply(state.channel));
+        if (!missed.complete()) {
+            gaps.incrementAndGet();
+            LOG.log(Level.WARNING, "History of {0} no longer reaches {1} (stream trimmed or lost with Redis): "
+                    + "local subscribers may have missed events", new Object[] {state.channel, from});
+        }
+        for (ChannelEvent event : missed.events()) {
+            fire(state, event);
+        }
+        if (!missed.complete()) {
+            state.advance(missed.top());
+        }
+    }
+
+    @Override
+    public void onSubscribeRefused(List<ChannelState> refused, JedisDataException error) {
+        LOG.log(Level.WARNING, "Redis refused a subscription to {0}: {1}", new Object[] {refused, error.getMessage()});
+        connector.refreshTopology();
+        for (ChannelState state : refused) {
+            if (states.get(state.channel) == state) {
+                reroute(state);
+            }
+        }
+    }
+
+    @Override
+    public void onDropped(String pubsubKey) {
+        String channel = keys.channelOf(pubsubKey);
+        ChannelState state = channel == null ? null : states.get(channel);
+        if (state != null) {
+            LOG.log(Level.INFO, "Redis dropped the subscription to {0} (slot moved?): subscribing again", channel);
+            connector.refreshTopology();
+            reroute(state);
+        }
+    }
+
+    /** Moves a channel to the link of the node that serves its slot now, catching up on arrival. */
+    private void reroute(ChannelState state) {
+        SubscriberLink target = link(connector.nodeFor(state.slot));
+        state.link = target;
+        target.subscribe(state, true);
+    }
+
+    @Override
+    public void onMessage(String pubsubKey, String payload) {
+        String channel = keys.channelOf(pubsubKey);
+        ChannelState state = channel == null ? null : states.get(channel);
+        if (state == null || !state.subscribed.isDone()) {
+            // Released while the message was on its way, or left over from the channel's previous
+            // subscription while it is being subscribed again: its new subscribers read history after
+            // the confirmation, and firing now would wait on the core's channel lock that the
+            // subscribing thread holds while it waits for this very link.
+            return;
+        }
+        ChannelEvent event;
+        try {
+            event = codec.decode(payload);
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "Dropping a malformed message on {0}: {1}", new Object[] {pubsubKey, e.getMessage()});
+            return;
+        }
+        fire(state, event);
+    }
+
+    private void fire(ChannelState state, ChannelEvent event) {
+        state.advance(event.id());
+        try {
+            fanOut.accept(event);
+        } catch (RuntimeException e) {
+            // An observer's failure is its own: it must not take the link (and every other
+            // channel's delivery) down, nor make the catch-up replay this event forever.
+            LOG.log(Level.WARNING, "Delivering " + event + " failed", e);
+        }
+    }
+
+    @Override
+    public void onUp(SubscriberLink link, boolean reconnected) {
+        long since = downSinceMs.getAndSet(0);
+        if (reconnected) {
+            reconnects.incrementAndGet();
+            LOG.log(Level.INFO, "Redis subscriber link to {0} re-established{1}; catching up {2} channel(s)",
+                    new Object[] {link.node(), since > 0 ? " after " + (System.currentTimeMillis() - since) + " ms" : "",
+                        channelsFor(link).size()});
+        }
+    }
+
+    @Override
+    public void onDown(SubscriberLink link, Exception cause) {
+        lastError = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        if (downSinceMs.compareAndSet(0, System.currentTimeMillis())) {
+            LOG.log(Level.WARNING, "Redis subscriber link to {0} lost ({1}): delivering locally only until it is back",
+                    new Object[] {link.node(), lastError});
+        }
+        if (closed || !connector.sharded()) {
+            return;
+        }
+        // A cluster may have moved our slots (failover): carry on with their new masters.
+        try {
+            connector.refreshTopology();
+            for (ChannelState state : channelsFor(link)) {
+                if (!connector.nodeFor(state.slot).equals(link.node())) {
+                    reroute(state);
+                }
+            }
+            if (channelsFor(link).isEmpty()) {
+                links.remove(link.node(), link);
+                link.retire();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Cluster topology not available yet", e);
+        }
+    }
+
+    void close() {
+        closed = true;
+        for (SubscriberLink link : links.values()) {
+            try {
+                if (!link.stop(settings.timeout().toMillis())) {
+                    LOG.log(Level.WARNING, "Redis subscriber link to {0} did not stop in time", link.node());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        links.clear();
+        states.clear();
+    }
+
+    private static BrokerUnavailableException unavailable(String channel, Throwable cause) {
+        BrokerUnavailableException e = new BrokerUnavailableException(
+                "Redis is unavailable: cannot subscribe to " + channel + " now (" + cause.getMessage() + ")");
+        e.initCause(cause);
+        return e;
+    }
+}

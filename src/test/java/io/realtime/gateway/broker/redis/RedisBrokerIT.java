@@ -1,0 +1,251 @@
+package io.realtime.gateway.broker.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.realtime.gateway.broker.BrokerStatus;
+import io.realtime.gateway.broker.Delivery;
+import io.realtime.gateway.broker.Fallback;
+import io.realtime.gateway.broker.History;
+import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.broker.Publication;
+import io.realtime.gateway.event.ChannelEvent;
+import io.realtime.gateway.event.EventDraft;
+import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.testsupport.RedisServer;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The Redis broker against real redis-server processes, two broker instances standing for two
+ * gateway instances: cross-instance order, resume and reset, unsubscription, clean stop. Faults
+ * (Redis killed, a wedged link) are in {@link RedisFaultsIT}; Redis Cluster in {@link RedisClusterIT}.
+ */
+class RedisBrokerIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static RedisServer redis;
+
+    private TestBrokers brokers;
+    private String prefix;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void setUp(TestInfo info) {
+        brokers = new TestBrokers();
+        prefix = TestBrokers.prefix(info.getTestMethod().orElseThrow().getName());
+    }
+
+    @AfterEach
+    void tearDown() {
+        brokers.close();
+    }
+
+    @Test
+    void eventsPublishedOnOneInstanceReachTheOtherInOrderWithStreamIds() throws Exception {
+        Recorder onA = new Recorder();
+        Recorder onB = new Recorder();
+        RedisBroker a = brokers.start(redis.url(), prefix, onA, Map.of());
+        RedisBroker b = brokers.start(redis.url(), prefix, onB, Map.of());
+        String channel = "job:order";
+        b.channelActive(channel);
+
+        List<String> published = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            published.add(a.publish(Drafts.progress(channel, i), brokers.policy()).id().toString());
+        }
+        List<EventDraft> batch = new ArrayList<>();
+        for (int i = 50; i < 150; i++) {
+            batch.add(Drafts.progress(channel, i));
+        }
+        Publication pub = a.publish(batch, Collections.nCopies(batch.size(), brokers.policy()), Fallback.CONFIGURED);
+        assertEquals(Delivery.CLUSTER, pub.delivery());
+        pub.events().forEach(e -> published.add(e.id().toString()));
+
+        assertEquals(published, onB.awaitDelivered(channel, 150, WAIT));
+        assertTrue(onB.firedInOrder(channel));
+        assertTrue(onA.fired(channel).isEmpty(), "A holds no subscriber of the channel, so Redis sends it nothing");
+        // The id handed to the publisher is the stream entry id: the history has exactly these.
+        History all = b.historyAfter(channel, EventId.ZERO, brokers.policy());
+        assertEquals(published, all.events().stream().map(e -> e.id().toString()).toList());
+        // The envelope on the wire and the one rebuilt from the stream are the same bytes.
+        ChannelEvent live = onB.fired(channel).get(7);
+        assertEquals(live.json(), all.events().get(7).json());
+        ChannelEvent decoded = brokers.codec().decode(live.json());
+        assertEquals(live.id(), decoded.id());
+        assertEquals("job_progress", decoded.type());
+        assertEquals(live.id().ms(), decoded.publishedAtMs(), "ts is the id's milliseconds");
+    }
+
+    @Test
+    void aWorkerPublishingWithTheShippedScriptReachesSubscribersAndHistory() throws Exception {
+        Recorder onB = new Recorder();
+        RedisBroker b = brokers.start(redis.url(), prefix, onB, Map.of());
+        String channel = "campaign:7";
+        b.channelActive(channel);
+
+        String script;
+        try (InputStream in = RedisBroker.class.getResourceAsStream("/redis/publish.lua")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Object reply;
+        try (RedisClient worker = RedisClient.create(redis.url())) {
+            reply = worker.eval(script, List.of(prefix + "h:{" + channel + "}", prefix + "c:{" + channel + "}"),
+                    List.of(channel, "metrics_update", "{\"campaignId\":\"7\",\"impressions\":10}", "1000", "600"));
+        }
+        String id = StreamEvents.text(((List<?>) reply).get(0));
+        List<String> got = onB.awaitDelivered(channel, 1, WAIT);
+        assertEquals(List.of(id), got);
+        ChannelEvent event = onB.fired(channel).get(0);
+        assertEquals("metrics_update", event.type());
+        assertTrue(event.json().contains("\"data\":{\"campaignId\":\"7\",\"impressions\":10}"), event.json());
+        History history = b.historyAfter(channel, null, brokers.policy());
+        assertEquals(id, history.top().toString());
+    }
+
+    @Test
+    void resumeReplaysExactlyWhatWasMissed() throws Exception {
+        RedisBroker a = brokers.start(redis.url(), prefix, new Recorder(), Map.of());
+        String channel = "job:resume";
+        List<EventId> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add(a.publish(Drafts.progress(channel, i), brokers.policy()).id());
+        }
+        History missed = a.historyAfter(channel, ids.get(3), brokers.policy());
+        assertTrue(missed.complete());
+        assertEquals(ids.subList(4, 10), missed.events().stream().map(ChannelEvent::id).toList());
+        assertEquals(ids.get(9), missed.top());
+
+        History upToDate = a.historyAfter(channel, ids.get(9), brokers.policy());
+        assertTrue(upToDate.complete());
+        assertTrue(upToDate.events().isEmpty());
+
+        History positionOnly = a.historyAfter(channel, null, brokers.policy());
+        assertTrue(positionOnly.events().isEmpty());
+        assertEquals(ids.get(9), positionOnly.top());
+
+        // An id this stream never reached (another Redis, a lost stream) cannot be vouched for.
+        EventId future = new EventId(ids.get(9).ms() + 60_000, 0);
+        assertFalse(a.historyAfter(channel, future, brokers.policy()).complete());
+    }
+
+    @Test
+    void aChannelWithNoEventsHasAPositionThatResumesWithoutLoss() throws Exception {
+        RedisBroker a = brokers.start(redis.url(), prefix, new Recorder(), Map.of());
+        String channel = "alerts:nobody-yet";
+        EventId top = a.historyAfter(channel, null, brokers.policy()).top();
+        assertNotEquals(EventId.ZERO, top);
+        EventId first = a.publish(Drafts.of(channel, "alert", "{\"id\":\"1\"}"), brokers.policy()).id();
+        EventId second = a.publish(Drafts.of(channel, "alert", "{\"id\":\"2\"}"), brokers.policy()).id();
+        History resumed = a.historyAfter(channel, top, brokers.policy());
+        assertTrue(resumed.complete());
+        assertEquals(List.of(first, second), resumed.events().stream().map(ChannelEvent::id).toList());
+        // From before the channel's first position: its stream was born after that id.
+        assertFalse(a.historyAfter(channel, new EventId(top.ms() - 1, 0), brokers.policy()).complete());
+    }
+
+    @Test
+    void aTrimmedStreamGivesAResetButAResumeWithinItDoesNot() throws Exception {
+        TestBrokers small = new TestBrokers(new HistoryPolicy(10, Duration.ofMinutes(10)));
+        try (small) {
+            RedisBroker a = small.start(redis.url(), prefix, new Recorder(), Map.of());
+            String channel = "job:trim";
+            List<EventDraft> drafts = new ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                drafts.add(Drafts.progress(channel, i));
+            }
+            List<ChannelEvent> events = a.publishAll(drafts, Collections.nCopies(600, small.policy()));
+            History fromStart = a.historyAfter(channel, events.get(0).id(), small.policy());
+            assertFalse(fromStart.complete(), "MAXLEN ~ 10 trimmed the first events away");
+            assertEquals(events.get(599).id(), fromStart.top());
+            History recent = a.historyAfter(channel, events.get(594).id(), small.policy());
+            assertTrue(recent.complete());
+            assertEquals(events.subList(595, 600).stream().map(ChannelEvent::id).toList(),
+                    recent.events().stream().map(ChannelEvent::id).toList());
+        }
+    }
+
+    @Test
+    void subscribesOnlyWhileAChannelHasLocalSubscribers() throws Exception {
+        RedisBroker b = brokers.start(redis.url(), prefix, new Recorder(), Map.of());
+        List<String> channels = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            channels.add("job:many-" + i);
+        }
+        // Many first subscribers at once: they share SUBSCRIBE commands, and all are confirmed.
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (String c : channels) {
+                done.add(pool.submit(() -> b.channelActive(c)));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(40, b.status().subscribedChannels());
+        assertEquals("1", numsub("job:many-3"));
+        for (String c : channels) {
+            b.channelInactive(c);
+        }
+        assertTrue(Waits.until(WAIT, () -> numsub("job:many-3").equals("0")) >= 0, "unsubscribed after the last");
+        assertEquals(0, b.status().subscribedChannels());
+    }
+
+    @Test
+    void closeEndsTheLinkThreadAndItsConnection() throws Exception {
+        RedisBroker b = brokers.start(redis.url(), prefix, new Recorder(), Map.of());
+        b.channelActive("job:close");
+        assertTrue(Waits.until(WAIT, () -> TestBrokers.runningLinks() >= 1) >= 0);
+        assertTrue(subscriberConnections() >= 1);
+        BrokerStatus status = b.status();
+        assertTrue(status.connected() && status.subscriberAlive() && !status.degraded(), status.toString());
+
+        brokers.close();
+        assertTrue(Waits.until(WAIT, () -> TestBrokers.runningLinks() == 0) >= 0, "no link thread left running");
+        assertTrue(Waits.until(WAIT, () -> subscriberConnections() == 0) >= 0, "no subscriber connection left");
+    }
+
+    private String numsub(String channel) {
+        try (Jedis client = new Jedis("127.0.0.1", redis.port())) {
+            return Long.toString(client.pubsubNumSub(prefix + "c:{" + channel + "}").values().iterator().next());
+        }
+    }
+
+    /** Connections named as the broker names its subscriber links. */
+    private static long subscriberConnections() {
+        try (Jedis client = new Jedis("127.0.0.1", redis.port())) {
+            return client.clientList().lines().filter(l -> l.contains("name=rt-gateway-subscriber")).count();
+        }
+    }
+
+}

@@ -1,0 +1,269 @@
+package io.realtime.gateway.cluster;
+
+import static io.realtime.gateway.cluster.TwoGateways.WAIT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.realtime.gateway.testsupport.GatewayHttp;
+import io.realtime.gateway.testsupport.RedisServer;
+import io.realtime.gateway.testsupport.SseFrame;
+import io.realtime.gateway.testsupport.SseTestClient;
+import io.realtime.gateway.testsupport.WsTestClient;
+import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.TestMethodOrder;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Two Liberty servers on their own ports sharing one redis-server, over real sockets: an event
+ * published on A (HTTP, WebSocket, or the Lua script from a plain Redis client) reaches B's SSE and
+ * WebSocket clients in order; a client resumes on B after missing events published on A; a trimmed
+ * history gives a reset; Redis killed mid-stream and restarted; an instance stopped closes its
+ * subscriber connection. The tests run in order: the last two kill Redis and stop B.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CrossInstanceIT {
+
+    private static final Logger LOG = Logger.getLogger(CrossInstanceIT.class.getName());
+    private static RedisServer redis;
+    private static TwoGateways gateways;
+
+    @RegisterExtension
+    final TestWatcher logs = TwoGateways.dumpLogsOnFailure(() -> gateways);
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.start();
+        // A small history in the abtest namespace, to see a trimmed stream give a reset.
+        gateways = TwoGateways.start(redis.url(), Map.of("GATEWAY_NAMESPACE_ABTEST_HISTORY_SIZE", "5"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (gateways != null) {
+                gateways.close();
+            }
+        } finally {
+            redis.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void publishedOnAOverHttpWebSocketAndLuaArriveOnBOverSseAndWebSocketInOrder() throws Exception {
+        String channel = "job:x1";
+        try (SseTestClient sseB = TwoGateways.sse(gateways.httpB, channel, null);
+             WsTestClient wsB = TwoGateways.ws(gateways.httpB, channel, null, null);
+             WsTestClient wsA = WsTestClient.connect(java.net.URI.create(
+                     gateways.httpA.uri("/ws").toString().replaceFirst("^http", "ws")));
+             RedisClient worker = RedisClient.create(redis.url())) {
+            TwoGateways.awaitPosition(sseB);
+            List<String> published = new ArrayList<>();
+            String script = TwoGateways.publishScript();
+            for (int i = 0; i < 30; i++) {
+                String data = "{\"jobId\":\"x1\",\"stage\":\"render\",\"frame\":" + i + ",\"totalFrames\":30}";
+                switch (i % 3) {
+                    case 0 -> {
+                        HttpResponse<String> r = gateways.httpA.post("/api/channels/" + channel + "/events",
+                                "application/json", "{\"type\":\"job_progress\",\"data\":" + data + "}");
+                        assertEquals(202, r.statusCode(), r.body());
+                        JsonObject body = GatewayHttp.json(r.body());
+                        assertEquals("cluster", body.getString("delivery"));
+                        published.add(body.getString("id"));
+                    }
+                    case 1 -> {
+                        wsA.send("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"type\":\"job_progress\","
+                                + "\"data\":" + data + ",\"ref\":\"p" + i + "\"}");
+                        published.add(wsA.next("ack", WAIT).getString("id"));
+                    }
+                    default -> {
+                        Object reply = worker.eval(script,
+                                List.of("rt:h:{" + channel + "}", "rt:c:{" + channel + "}"),
+                                List.of(channel, "job_progress", data, "1000", "600"));
+                        published.add(new String(asBytes(((List<?>) reply).get(0)), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            assertEquals(published, TwoGateways.ids(sseB.events("job_progress", 30, WAIT)), "SSE on B, in order");
+            assertEquals(published, wsB.events(30, WAIT).stream().map(e -> e.getString("id")).toList(),
+                    "WebSocket on B, in order");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aClientResumesOnBAfterMissingEventsPublishedOnA() throws Exception {
+        String channel = "campaign:r1";
+        String seen;
+        try (SseTestClient onA = TwoGateways.sse(gateways.httpA, channel, null)) {
+            TwoGateways.awaitPosition(onA);
+            for (int i = 0; i < 3; i++) {
+                gateways.httpA.publish(channel, "metrics_update", metrics(i));
+            }
+            List<SseFrame> first = onA.events("metrics_update", 3, WAIT);
+            seen = first.get(2).id();
+        }
+        List<String> missed = new ArrayList<>();
+        for (int i = 3; i < 8; i++) {
+            missed.add(gateways.httpA.publish(channel, "metrics_update", metrics(i)));
+        }
+        try (SseTestClient onB = TwoGateways.sse(gateways.httpB, channel, seen)) {
+            List<SseFrame> replayed = onB.events("metrics_update", 5, WAIT);
+            assertEquals(missed, TwoGateways.ids(replayed));
+            String live = gateways.httpA.publish(channel, "metrics_update", metrics(8));
+            assertEquals(List.of(live), TwoGateways.ids(onB.events("metrics_update", 1, WAIT)));
+        }
+        // The WebSocket form of the same resume, from the middle.
+        JsonObject[] ack = new JsonObject[1];
+        try (WsTestClient ws = TwoGateways.ws(gateways.httpB, channel, missed.get(1), ack)) {
+            assertTrue(ack[0].getBoolean("recovered"), ack[0].toString());
+            assertEquals(missed.subList(2, 5), ws.events(3, WAIT).stream().map(e -> e.getString("id")).toList().subList(0, 3));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aResumeFromBeyondATrimmedHistoryGetsAReset() throws Exception {
+        String channel = "abtest:t1";
+        String first = gateways.httpA.publish(channel, "ab_test_update", abtest(0));
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 1; i < 300; i++) {
+            batch.append(i > 1 ? "," : "").append("{\"channel\":\"").append(channel)
+                    .append("\",\"type\":\"ab_test_update\",\"data\":").append(abtest(i)).append('}');
+        }
+        HttpResponse<String> r = gateways.httpA.post("/api/events", "application/json", batch.append(']').toString());
+        assertEquals(202, r.statusCode(), r.body());
+        assertEquals("cluster", GatewayHttp.json(r.body()).getString("delivery"));
+        try (SseTestClient onB = TwoGateways.sse(gateways.httpB, channel, first)) {
+            SseFrame reset = onB.next(f -> "reset".equals(f.event()) || "ab_test_update".equals(f.event()), WAIT);
+            assertEquals("reset", reset.event(), "history (5 per channel) no longer reaches the client's id");
+            assertEquals(channel, reset.json().getString("channel"));
+        }
+        JsonObject[] ack = new JsonObject[1];
+        try (WsTestClient ws = TwoGateways.ws(gateways.httpB, channel, first, ack)) {
+            assertFalse(ack[0].getBoolean("recovered"));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void redisKilledMidStreamLocalDeliveryGoesOnAndSubscribersCatchUpWhenItIsBack() throws Exception {
+        String channel = "job:k1";
+        try (SseTestClient onA = TwoGateways.sse(gateways.httpA, channel, null);
+             SseTestClient onB = TwoGateways.sse(gateways.httpB, channel, null)) {
+            TwoGateways.awaitPosition(onA);
+            TwoGateways.awaitPosition(onB);
+            List<String> before = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                before.add(gateways.httpA.publish(channel, "job_progress", progress(i)));
+            }
+            assertEquals(before, TwoGateways.ids(onB.events("job_progress", 5, WAIT)));
+            assertEquals(before, TwoGateways.ids(onA.events("job_progress", 5, WAIT)));
+
+            redis.kill();
+            assertTrue(waitFor(() -> degraded(gateways.httpA) && degraded(gateways.httpB)), "health says degraded");
+            JsonObject ready = GatewayHttp.json(gateways.httpA.get("/health/ready").body());
+            assertEquals("UP", ready.getString("status"), "local delivery still serves: " + ready);
+            JsonObject stats = gateways.httpA.stats().getJsonObject("broker");
+            assertFalse(stats.getBoolean("connected"), stats.toString());
+            assertTrue(stats.getBoolean("degraded"), stats.toString());
+
+            // Local delivery goes on, and the publisher is told.
+            HttpResponse<String> local = gateways.httpA.post("/api/channels/" + channel + "/events?fallback=local",
+                    "application/json", "{\"type\":\"job_progress\",\"data\":" + progress(50) + "}");
+            assertEquals(202, local.statusCode(), local.body());
+            assertEquals("local", GatewayHttp.json(local.body()).getString("delivery"));
+            assertEquals(GatewayHttp.json(local.body()).getString("id"),
+                    TwoGateways.ids(onA.events("job_progress", 1, WAIT)).get(0));
+            HttpResponse<String> refused = gateways.httpA.post("/api/channels/" + channel + "/events?fallback=refuse",
+                    "application/json", "{\"type\":\"job_progress\",\"data\":" + progress(51) + "}");
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertTrue(refused.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+
+            long restart = System.nanoTime();
+            redis.restart();
+            // A publishes as soon as it can reach Redis again, whether or not B's subscriber link is
+            // back yet: what reaches Redis meanwhile, B gets from the stream when it re-subscribes.
+            assertTrue(waitFor(() -> gateways.httpA.stats().getJsonObject("broker").getBoolean("connected")));
+            List<String> after = new ArrayList<>();
+            for (int i = 5; i < 10; i++) {
+                after.add(gateways.httpA.publish(channel, "job_progress", progress(i)));
+            }
+            assertEquals(after, TwoGateways.ids(onB.events("job_progress", 5, WAIT)), "B catches up, in order");
+            long deliveredMs = (System.nanoTime() - restart) / 1_000_000;
+            assertTrue(waitFor(() -> healthy(gateways.httpA) && healthy(gateways.httpB)), "health recovers");
+            long healthyMs = (System.nanoTime() - restart) / 1_000_000;
+            LOG.info("Two gateways after a Redis restart: healthy in " + healthyMs + " ms, cross-instance delivery in "
+                    + deliveredMs + " ms");
+            assertTrue(gateways.httpB.stats().getJsonObject("broker").getInt("reconnects") >= 1);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void stoppingAnInstanceClosesItsSubscriberConnection() throws Exception {
+        // Each instance holds one subscriber connection, named so that it shows in CLIENT LIST.
+        assertTrue(waitFor(() -> subscriberConnections() == 2), "connections: " + subscriberConnections());
+        gateways.b.stop();
+        assertTrue(waitFor(() -> subscriberConnections() == 1), "B's link closed with the application");
+        assertFalse(gateways.b.log().contains("ended unexpectedly"), "B's link loop ended by the stop, not by a failure");
+    }
+
+    private static long subscriberConnections() {
+        try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis("127.0.0.1", redis.port())) {
+            return jedis.clientList().lines().filter(l -> l.contains("name=rt-gateway-subscriber")).count();
+        }
+    }
+
+    private static boolean degraded(GatewayHttp http) {
+        JsonObject broker = http.stats().getJsonObject("broker");
+        return broker.getBoolean("degraded") && !broker.getBoolean("connected");
+    }
+
+    private static boolean healthy(GatewayHttp http) {
+        JsonObject broker = http.stats().getJsonObject("broker");
+        return broker.getBoolean("connected") && broker.getBoolean("subscriberAlive") && !broker.getBoolean("degraded");
+    }
+
+    private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    private static byte[] asBytes(Object reply) {
+        return reply instanceof byte[] b ? b : reply.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String progress(int frame) {
+        return "{\"jobId\":\"k1\",\"stage\":\"render\",\"frame\":" + frame + ",\"totalFrames\":100}";
+    }
+
+    private static String metrics(int i) {
+        return "{\"campaignId\":\"r1\",\"impressions\":" + (100 * (i + 1)) + ",\"clicks\":" + (i + 1)
+                + ",\"spend\":" + (i + 1) + ",\"conversions\":0}";
+    }
+
+    private static String abtest(int i) {
+        return "{\"testId\":\"t1\",\"variants\":[{\"name\":\"a\",\"exposures\":" + (100 + i)
+                + ",\"conversions\":" + i + "},{\"name\":\"b\",\"exposures\":100,\"conversions\":5}]}";
+    }
+}
