@@ -110,7 +110,9 @@ public class ChannelManager {
             SubscribeOutcome outcome = new SubscribeOutcome(since != null,
                     since != null && history.complete(), history.events().size(), history.top().toString());
             subscriber.onSubscribed(name, outcome);
-            EventId last = since != null && since.isAfter(history.top()) ? since : history.top();
+            // A client ahead of the channel (an id this history never issued) is not trusted on a
+            // reset: live events count from the channel's own position, or they would be dropped.
+            EventId last = since != null && history.complete() && since.isAfter(history.top()) ? since : history.top();
             for (ChannelEvent event : history.events()) {
                 subscriber.onEvent(event, true);
                 last = event.id().isAfter(last) ? event.id() : last;
