@@ -119,6 +119,18 @@ class ChannelManagerTest {
     }
 
     @Test
+    void anIdFromTheFutureIsAResetAndLiveEventsStillFlow() {
+        ChannelManager manager = core.get();
+        publish("job:f", 0);
+        Recorder r = new Recorder();
+        SubscribeOutcome outcome = manager.subscribe(r, manager.channel("job:f"),
+                new EventId(System.currentTimeMillis() + 3_600_000, 0));
+        assertTrue(outcome.reset());
+        ChannelEvent next = publish("job:f", 1);
+        assertEquals(List.of(next.id()), r.ids(), "not held back until the clock reaches the client's id");
+    }
+
+    @Test
     void unsubscribeStopsDeliveryAndTheLastOneReleasesTheChannel() {
         ChannelManager manager = core.get();
         Recorder a = new Recorder();
