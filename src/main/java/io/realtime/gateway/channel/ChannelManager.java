@@ -54,21 +54,14 @@ public class ChannelManager {
         return namespaces.channel(name);
     }
 
+    /** Publishes one event, falling back as configured when the cluster's broker is unreachable. */
     public ChannelEvent publish(EventDraft draft) {
-        ChannelEvent event = broker.publish(draft, namespaces.history(draft.channel().value()));
-        stats.countPublished(1);
-        return event;
+        return publish(List.of(draft), Fallback.CONFIGURED).events().get(0);
     }
 
     /** Publishes in order; the caller validated every draft first, so a batch is all or nothing for input. */
     public List<ChannelEvent> publishAll(List<EventDraft> drafts) {
-        List<HistoryPolicy> policies = new ArrayList<>(drafts.size());
-        for (EventDraft draft : drafts) {
-            policies.add(namespaces.history(draft.channel().value()));
-        }
-        List<ChannelEvent> events = broker.publishAll(drafts, policies);
-        stats.countPublished(events.size());
-        return events;
+        return publish(drafts, Fallback.CONFIGURED).events();
     }
 
     /**

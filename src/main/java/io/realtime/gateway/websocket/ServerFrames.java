@@ -24,8 +24,8 @@ final class ServerFrames {
         return withRef(Json.createObjectBuilder().add("op", "unsubscribed").add("channel", channel), ref);
     }
 
-    static String ack(String id, JsonValue ref) {
-        return withRef(Json.createObjectBuilder().add("op", "ack").add("id", id), ref);
+    static String ack(String id, String delivery, JsonValue ref) {
+        return withRef(Json.createObjectBuilder().add("op", "ack").add("id", id).add("delivery", delivery), ref);
     }
 
     static String error(ErrorCode code, String message, JsonValue ref) {

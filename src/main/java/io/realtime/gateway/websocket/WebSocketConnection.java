@@ -1,5 +1,7 @@
 package io.realtime.gateway.websocket;
 
+import io.realtime.gateway.broker.Fallback;
+import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.channel.SubscribeOutcome;
@@ -24,6 +26,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -174,8 +177,15 @@ final class WebSocketConnection implements Subscriber, GatewayConnection {
 
     private void publish(JsonObject frame, JsonValue ref) {
         ChannelName channel = core.channel(string(frame, "channel", ErrorCode.BAD_CHANNEL));
-        ChannelEvent event = core.publish(EventDraft.of(channel, frame.get("type"), frame.get("data")));
-        reply(ServerFrames.ack(event.id().toString(), ref));
+        Fallback fallback;
+        try {
+            fallback = Fallback.parse(frame.get("fallback") instanceof JsonString f ? f.getString() : null);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(ErrorCode.BAD_OP, e.getMessage());
+        }
+        Publication published = core.publish(List.of(EventDraft.of(channel, frame.get("type"), frame.get("data"))),
+                fallback);
+        reply(ServerFrames.ack(published.events().get(0).id().toString(), published.delivery().wire(), ref));
     }
 
     @Override
