@@ -124,6 +124,9 @@ class PublishApiIT {
         assertProblem(HTTP.post(events(channel), JSON, "{\"type\":\"t\",\"data\":{\"a\":[" + nested(31) + "]}}"),
                 422, "bad_data");
         assertProblem(HTTP.post(events(channel), JSON, "{\"type\":\"t\",\"data\":{\"x\":1e400}}"), 422, "bad_data");
+        // Deeper than the JSON parser itself goes (a few KB of brackets): still the client's error.
+        assertClientProblem(HTTP.post(events(channel), JSON, "{\"type\":\"t\",\"data\":" + nested(1500) + "}"));
+        assertClientProblem(HTTP.post("/api/events", JSON, "[".repeat(3000) + "]".repeat(3000)));
         assertProblem(HTTP.post(events(channel), JSON, "{\"type\":\"t\",\"data\":{\"x\":[-1e400]}}"), 422, "bad_data");
         // Sizes and media types
         String big = "{\"type\":\"t\",\"data\":{\"pad\":\"" + "x".repeat(65536) + "\"}}";
@@ -152,6 +155,12 @@ class PublishApiIT {
         assertProblem(HTTP.request("DELETE", "/api/realtime/stats", null, null), 405, null);
         HttpResponse<String> notAllowed = HTTP.get(events(channel));
         assertTrue(notAllowed.headers().firstValue("Allow").orElse("").contains("POST"), notAllowed.headers().map().toString());
+    }
+
+    /** A 400 or 422 problem: which one depends on where the input stops being acceptable. */
+    private static void assertClientProblem(HttpResponse<String> r) {
+        assertTrue(r.statusCode() == 400 || r.statusCode() == 422, r.statusCode() + " " + r.body());
+        assertProblem(r, r.statusCode(), null);
     }
 
     private static String events(String channel) {
