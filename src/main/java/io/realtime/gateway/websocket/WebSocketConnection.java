@@ -113,6 +113,10 @@ final class WebSocketConnection implements Subscriber, GatewayConnection {
         } catch (JsonException e) {
             reply(ServerFrames.error(ErrorCode.BAD_JSON, "The frame is not valid JSON", null));
             return;
+        } catch (RuntimeException e) {
+            // Parsson refuses nesting past its own limit with a plain RuntimeException.
+            reply(ServerFrames.error(ErrorCode.BAD_JSON, "The frame is nested too deeply to read", null));
+            return;
         }
         JsonValue ref = frame.get("ref");
         try {
