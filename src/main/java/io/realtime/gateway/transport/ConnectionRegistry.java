@@ -21,6 +21,10 @@ public class ConnectionRegistry {
         connections.remove(connection);
     }
 
+    public List<GatewayConnection> all() {
+        return List.copyOf(connections);
+    }
+
     public List<GatewayConnection> of(Transport transport) {
         return connections.stream().filter(c -> c.transport() == transport).toList();
     }

@@ -5,7 +5,6 @@ import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.config.GatewayConfig;
 import io.realtime.gateway.transport.ConnectionRegistry;
 import io.realtime.gateway.transport.GatewayConnection;
-import io.realtime.gateway.transport.JvmShutdownHook;
 import io.realtime.gateway.transport.Transport;
 import io.realtime.gateway.transport.TransportExecutors;
 import jakarta.annotation.PostConstruct;
@@ -15,21 +14,17 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.websocket.Session;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 
 /**
- * The open WebSocket connections: creates them for the endpoint, pings them, and closes them with
- * 1001 when the application stops (after what was queued for them is sent).
+ * The open WebSocket connections: creates them for the endpoint and pings them. Their close with
+ * 1001 when the server stops (after what was queued for them is sent) is GracefulShutdown's.
  */
 @ApplicationScoped
 public class WebSocketSessions {
 
     static final String CONNECTION = WebSocketConnection.class.getName();
-    private static final Logger LOG = Logger.getLogger(WebSocketSessions.class.getName());
 
     private ChannelManager core;
     private ConnectionRegistry registry;
@@ -37,7 +32,6 @@ public class WebSocketSessions {
     private GatewayConfig config;
     private DeliveryStats stats;
     private ScheduledFuture<?> pings;
-    private JvmShutdownHook shutdownHook;
 
     protected WebSocketSessions() {
         // for the CDI proxy
@@ -61,7 +55,6 @@ public class WebSocketSessions {
     void start() {
         long period = config.wsPing().toMillis();
         pings = executors.scheduler().scheduleAtFixedRate(this::ping, period, period, TimeUnit.MILLISECONDS);
-        shutdownHook = new JvmShutdownHook("gateway-websocket-shutdown", this::stop);
     }
 
     void opened(Session session) {
@@ -93,30 +86,11 @@ public class WebSocketSessions {
         }
     }
 
+    /** The goodbye itself (close 1001) is {@link io.realtime.gateway.transport.GracefulShutdown}'s. */
     @PreDestroy
-    void destroy() {
-        shutdownHook.remove();
-        stop();
-    }
-
-    /** Closes every session with 1001; from the JVM's shutdown hook, or when the application stops. */
-    synchronized void stop() {
+    void stop() {
         if (pings != null) {
             pings.cancel(false);
-        }
-        List<GatewayConnection> open = registry.of(Transport.WEBSOCKET);
-        CompletableFuture<?>[] done = open.stream().map(c -> c.shutdown().toCompletableFuture())
-                .toArray(CompletableFuture[]::new);
-        try {
-            CompletableFuture.allOf(done).get(config.shutdownDrain().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.warning("Some WebSocket sessions did not drain within " + config.shutdownDrain() + ": closing them");
-        }
-        for (GatewayConnection c : registry.of(Transport.WEBSOCKET)) {
-            ((WebSocketConnection) c).close(jakarta.websocket.CloseReason.CloseCodes.GOING_AWAY, "server shutdown");
-        }
-        if (!open.isEmpty()) {
-            LOG.info("Closed " + open.size() + " WebSocket sessions for shutdown");
         }
     }
 }
