@@ -40,6 +40,9 @@ final class JsonBodies {
                     + e.getLocation().getLineNumber() + ", column " + e.getLocation().getColumnNumber());
         } catch (JsonException e) {
             throw new InvalidInputException(ErrorCode.BAD_JSON, "Malformed JSON");
+        } catch (RuntimeException e) {
+            // Parsson refuses nesting past its own limit with a plain RuntimeException.
+            throw new InvalidInputException(ErrorCode.BAD_JSON, "JSON nested too deeply to read");
         }
     }
 

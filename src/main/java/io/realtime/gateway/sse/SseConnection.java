@@ -157,7 +157,12 @@ final class SseConnection implements Subscriber, GatewayConnection {
         }
         queue.offer(sse.newEventBuilder().name("shutdown")
                 .data(String.class, "{\"reason\":\"server_shutdown\"}").build());
-        return queue.closeWhenDrained().whenComplete((ok, e) -> close("server shutdown"));
+        return queue.closeWhenDrained();
+    }
+
+    @Override
+    public void closeForShutdown() {
+        close("server shutdown");
     }
 
     /** Ends the stream and forgets it; safe to call more than once. */

@@ -7,9 +7,7 @@ import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.transport.ConnectionRegistry;
 import io.realtime.gateway.transport.GatewayConnection;
-import io.realtime.gateway.transport.JvmShutdownHook;
 import io.realtime.gateway.transport.Transport;
-import io.realtime.gateway.transport.ShuttingDownException;
 import io.realtime.gateway.transport.TransportExecutors;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -21,20 +19,16 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 
 /**
  * The open SSE streams: opens them (subscribe with resume), sends their heartbeats (which is also
- * how a client that went away is noticed: JAX-RS only finds out on the next write), and ends them
- * with an {@code event: shutdown} when the application stops.
+ * how a client that went away is noticed: JAX-RS only finds out on the next write). Their
+ * {@code event: shutdown} when the server stops is sent by the transports' GracefulShutdown.
  */
 @ApplicationScoped
 public class SseStreams {
-
-    private static final Logger LOG = Logger.getLogger(SseStreams.class.getName());
 
     private ChannelManager core;
     private ConnectionRegistry registry;
@@ -43,9 +37,6 @@ public class SseStreams {
     private DeliveryStats stats;
     private volatile OutboundSseEvent heartbeat;
     private ScheduledFuture<?> heartbeats;
-    private JvmShutdownHook shutdownHook;
-    /** Set once the goodbye started: new connections are refused from then on. */
-    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
 
     protected SseStreams() {
         // for the CDI proxy
@@ -70,7 +61,6 @@ public class SseStreams {
     void start() {
         long period = config.sseHeartbeat().toMillis();
         heartbeats = executors.scheduler().scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
-        shutdownHook = new JvmShutdownHook("gateway-sse-shutdown", this::stop);
     }
 
     /**
@@ -78,9 +68,6 @@ public class SseStreams {
      * position frame. {@code since} holds one resume id per channel, or is null.
      */
     void open(List<ChannelName> channels, EventId[] since, SseEventSink sink, Sse sse) {
-        if (stopping.get()) {
-            throw new ShuttingDownException();
-        }
         if (heartbeat == null) {
             heartbeat = sse.newEventBuilder().comment("ping").build();
         }
@@ -114,33 +101,11 @@ public class SseStreams {
         }
     }
 
+    /** The goodbye itself ({@code event: shutdown}) is {@link io.realtime.gateway.transport.GracefulShutdown}'s. */
     @PreDestroy
-    void destroy() {
-        shutdownHook.remove();
-        stop();
-    }
-
-    /** Says goodbye to every stream; from the JVM's shutdown hook, or when the application stops. */
-    synchronized void stop() {
-        if (!stopping.compareAndSet(false, true)) {
-            return;
-        }
+    void stop() {
         if (heartbeats != null) {
             heartbeats.cancel(false);
-        }
-        List<GatewayConnection> open = registry.of(Transport.SSE);
-        CompletableFuture<?>[] done = open.stream().map(c -> c.shutdown().toCompletableFuture())
-                .toArray(CompletableFuture[]::new);
-        try {
-            CompletableFuture.allOf(done).get(config.shutdownDrain().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.warning("Some SSE streams did not drain within " + config.shutdownDrain() + ": closing them");
-        }
-        for (GatewayConnection c : registry.of(Transport.SSE)) {
-            ((SseConnection) c).close("server shutdown");
-        }
-        if (!open.isEmpty()) {
-            LOG.info("Closed " + open.size() + " SSE streams for shutdown");
         }
     }
 }

@@ -12,13 +12,28 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ConnectionRegistry {
 
     private final Set<GatewayConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Cleared when the server starts saying goodbye: a client connecting then goes elsewhere. */
+    private volatile boolean accepting = true;
 
+    /** @throws ShuttingDownException once the server is stopping */
     public void add(GatewayConnection connection) {
+        if (!accepting) {
+            throw new ShuttingDownException();
+        }
         connections.add(connection);
+    }
+
+    /** From now on {@link #add} refuses: the shutdown is under way. */
+    public void stopAccepting() {
+        accepting = false;
     }
 
     public void remove(GatewayConnection connection) {
         connections.remove(connection);
+    }
+
+    public List<GatewayConnection> all() {
+        return List.copyOf(connections);
     }
 
     public List<GatewayConnection> of(Transport transport) {

@@ -10,6 +10,12 @@ public interface GatewayConnection {
     /** Sends the transport's keep-alive; also how a connection that went away is noticed. */
     void heartbeat(long nowMs);
 
-    /** Server stop: flushes what is queued, says goodbye, closes. Completes when done. */
+    /**
+     * Server stop, first step: queues the transport's goodbye, if it has one, and completes once
+     * everything queued is written (or the connection failed). Does not close.
+     */
     CompletionStage<Void> shutdown();
+
+    /** Server stop, last step, once every connection drained or the drain time ran out. */
+    void closeForShutdown();
 }

@@ -116,6 +116,10 @@ final class WebSocketConnection implements Subscriber, GatewayConnection {
         } catch (JsonException e) {
             reply(ServerFrames.error(ErrorCode.BAD_JSON, "The frame is not valid JSON", null));
             return;
+        } catch (RuntimeException e) {
+            // Parsson refuses nesting past its own limit with a plain RuntimeException.
+            reply(ServerFrames.error(ErrorCode.BAD_JSON, "The frame is nested too deeply to read", null));
+            return;
         }
         JsonValue ref = frame.get("ref");
         try {
@@ -218,9 +222,16 @@ final class WebSocketConnection implements Subscriber, GatewayConnection {
 
     @Override
     public CompletionStage<Void> shutdown() {
-        // Only drains: the caller closes the session afterwards, on its own thread. Closed from the
-        // completion of the last write (a container I/O thread), the close frame did not go out.
         return queue.closeWhenDrained();
+    }
+
+    /**
+     * On the stopping thread, after the drain: closed from the completion of the last write (a
+     * container I/O thread) instead, the close frame did not go out.
+     */
+    @Override
+    public void closeForShutdown() {
+        close(CloseReason.CloseCodes.GOING_AWAY, "server shutdown");
     }
 
     /** Closes the session (if open) and forgets everything; safe to call more than once. */

@@ -5,7 +5,6 @@ import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.config.GatewayConfig;
 import io.realtime.gateway.transport.ConnectionRegistry;
 import io.realtime.gateway.transport.GatewayConnection;
-import io.realtime.gateway.transport.JvmShutdownHook;
 import io.realtime.gateway.transport.Transport;
 import io.realtime.gateway.transport.TransportExecutors;
 import jakarta.annotation.PostConstruct;
@@ -14,22 +13,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import io.realtime.gateway.transport.ShuttingDownException;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.io.IOException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 
 /**
- * The open WebSocket connections: creates them for the endpoint, pings them, and closes them with
- * 1001 when the application stops (after what was queued for them is sent).
+ * The open WebSocket connections: creates them for the endpoint and pings them. Their close with
+ * 1001 when the server stops (after what was queued for them is sent) is GracefulShutdown's.
  */
 @ApplicationScoped
 public class WebSocketSessions {
 
     static final String CONNECTION = WebSocketConnection.class.getName();
-    private static final Logger LOG = Logger.getLogger(WebSocketSessions.class.getName());
 
     private ChannelManager core;
     private ConnectionRegistry registry;
@@ -37,9 +35,6 @@ public class WebSocketSessions {
     private GatewayConfig config;
     private DeliveryStats stats;
     private ScheduledFuture<?> pings;
-    private JvmShutdownHook shutdownHook;
-    /** Set once the goodbye started: new connections are refused from then on. */
-    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
 
     protected WebSocketSessions() {
         // for the CDI proxy
@@ -63,24 +58,25 @@ public class WebSocketSessions {
     void start() {
         long period = config.wsPing().toMillis();
         pings = executors.scheduler().scheduleAtFixedRate(this::ping, period, period, TimeUnit.MILLISECONDS);
-        shutdownHook = new JvmShutdownHook("gateway-websocket-shutdown", this::stop);
     }
 
     void opened(Session session) {
-        if (stopping.get()) {
-            try {
-                session.close(new jakarta.websocket.CloseReason(
-                        jakarta.websocket.CloseReason.CloseCodes.GOING_AWAY, "server shutdown"));
-            } catch (java.io.IOException e) {
-                LOG.fine("closing a session during shutdown failed: " + e);
-            }
-            return;
-        }
+        session.setMaxTextMessageBufferSize(config.wsMaxFrameBytes());
+        session.setMaxBinaryMessageBufferSize(config.wsMaxFrameBytes());
         WebSocketConnection connection = new WebSocketConnection(session, core, this, stats,
                 config.outboundQueueSize(), config.wsMaxSubscriptions(), config.wsMaxFrameBytes(),
                 executors.executor());
+        try {
+            registry.add(connection);
+        } catch (ShuttingDownException e) {
+            try {
+                session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutdown"));
+            } catch (IOException closeFailed) {
+                // the client is gone already
+            }
+            return;
+        }
         session.getUserProperties().put(CONNECTION, connection);
-        registry.add(connection);
     }
 
     WebSocketConnection connection(Session session) {
@@ -102,33 +98,11 @@ public class WebSocketSessions {
         }
     }
 
+    /** The goodbye itself (close 1001) is {@link io.realtime.gateway.transport.GracefulShutdown}'s. */
     @PreDestroy
-    void destroy() {
-        shutdownHook.remove();
-        stop();
-    }
-
-    /** Closes every session with 1001; from the JVM's shutdown hook, or when the application stops. */
-    synchronized void stop() {
-        if (!stopping.compareAndSet(false, true)) {
-            return;
-        }
+    void stop() {
         if (pings != null) {
             pings.cancel(false);
-        }
-        List<GatewayConnection> open = registry.of(Transport.WEBSOCKET);
-        CompletableFuture<?>[] done = open.stream().map(c -> c.shutdown().toCompletableFuture())
-                .toArray(CompletableFuture[]::new);
-        try {
-            CompletableFuture.allOf(done).get(config.shutdownDrain().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.warning("Some WebSocket sessions did not drain within " + config.shutdownDrain() + ": closing them");
-        }
-        for (GatewayConnection c : registry.of(Transport.WEBSOCKET)) {
-            ((WebSocketConnection) c).close(jakarta.websocket.CloseReason.CloseCodes.GOING_AWAY, "server shutdown");
-        }
-        if (!open.isEmpty()) {
-            LOG.info("Closed " + open.size() + " WebSocket sessions for shutdown");
         }
     }
 }

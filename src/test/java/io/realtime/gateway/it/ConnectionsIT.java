@@ -28,14 +28,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Connections coming and going, as stats (DESIGN §8) and the keep-alives (§5 heartbeat, §6 pings)
- * see them. A gateway of its own with 1 s heartbeats and pings, so that a client that went away is
- * noticed within seconds and the counts are this class's alone.
+ * see them. A gateway of its own with 1 s SSE heartbeats and 2 s WebSocket pings, so that a client
+ * that went away is noticed within seconds and the counts are this class's alone.
  */
 class ConnectionsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    /** A few heartbeats of 1 s, with room for a loaded machine. */
-    private static final Duration NOTICED = Duration.ofSeconds(12);
+    /** A few heartbeats or ping timeouts, with room for a loaded machine. */
+    private static final Duration NOTICED = Duration.ofSeconds(20);
 
     private static GatewayProcess gateway;
     private static GatewayHttp http;
@@ -43,7 +43,7 @@ class ConnectionsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = GatewayProcess.start(Map.of("GATEWAY_SSE_HEARTBEAT_SECONDS", "1", "GATEWAY_WS_PING_SECONDS", "1"));
+        gateway = GatewayProcess.start(Map.of("GATEWAY_SSE_HEARTBEAT_SECONDS", "1", "GATEWAY_WS_PING_SECONDS", "2"));
         http = new GatewayHttp("http://localhost:" + gateway.httpPort());
         ws = URI.create("ws://localhost:" + gateway.httpPort() + "/ws");
     }
@@ -148,15 +148,19 @@ class ConnectionsIT {
     void aWebSocketThatMissesPingsIsClosedAndOneThatAnswersStays() throws Exception {
         try (RawWebSocket silent = RawWebSocket.connect("localhost", gateway.httpPort(), "/ws");
              WsTestClient answering = WsTestClient.connect(ws)) {
+            long connected = System.nanoTime();
             Await.until(WAIT, "both connected", () -> http.stat("connections.websocket"), n -> n == 2);
             Await.until(NOTICED, "the silent one closed", () -> http.stat("connections.websocket"), n -> n == 1);
+            long silentFor = (System.nanoTime() - connected) / 1_000_000;
+            assertTrue(silentFor >= 4_000, "closed after two missed 2 s pings, not before: " + silentFor + " ms");
 
             RawWebSocket.Frame close = silent.awaitClose(WAIT);
             assertNotNull(close, "a close frame after the pings: " + close);
             assertEquals(1001, close.closeCode());
 
-            // Several ping intervals past the timeout, the answering client is still there.
-            assertThrows(TimeoutException.class, () -> answering.closed().get(5, TimeUnit.SECONDS),
+            // Open as long as the silent one took to be closed (past the 5 s timeout), and a while
+            // longer: the answering client is still there.
+            assertThrows(TimeoutException.class, () -> answering.closed().get(3, TimeUnit.SECONDS),
                     () -> "closed: " + answering.closed().getNow(null));
             answering.send("{\"op\":\"ping\"}");
             assertEquals("pong", answering.next("pong", WAIT).getString("op"));

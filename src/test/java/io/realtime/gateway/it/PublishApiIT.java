@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -124,8 +125,16 @@ class PublishApiIT {
         assertProblem(HTTP.post(events(channel), JSON, "{\"type\":\"t\",\"data\":{\"a\":[" + nested(31) + "]}}"),
                 422, "bad_data");
         assertProblem(HTTP.post(events(channel), JSON, "{\"type\":\"t\",\"data\":{\"x\":1e400}}"), 422, "bad_data");
+        // Deeper than the JSON parser itself goes (a few KB of brackets): still the client's error.
+        assertClientProblem(HTTP.post(events(channel), JSON, "{\"type\":\"t\",\"data\":" + nested(1500) + "}"));
+        assertClientProblem(HTTP.post("/api/events", JSON, "[".repeat(3000) + "]".repeat(3000)));
         assertProblem(HTTP.post(events(channel), JSON, "{\"type\":\"t\",\"data\":{\"x\":[-1e400]}}"), 422, "bad_data");
-        // Sizes and media types
+        // Sizes and media types: the limit itself is allowed, a byte more is not.
+        String empty = "{\"type\":\"t\",\"data\":{\"p\":\"\"}}";
+        String atLimit = "{\"type\":\"t\",\"data\":{\"p\":\"" + "x".repeat(65536 - empty.length()) + "\"}}";
+        assertEquals(65536, atLimit.length());
+        assertEquals(202, HTTP.post(events(channel), JSON, atLimit).statusCode());
+        assertProblem(HTTP.post(events(channel), JSON, atLimit + " "), 413, "too_large");
         String big = "{\"type\":\"t\",\"data\":{\"pad\":\"" + "x".repeat(65536) + "\"}}";
         assertProblem(HTTP.post(events(channel), JSON, big), 413, "too_large");
         assertProblem(HTTP.post(events(channel), JSON, HttpRequest.BodyPublishers.ofInputStream(
@@ -139,6 +148,12 @@ class PublishApiIT {
                 .collect(Collectors.joining(",", "[", "]"));
         assertTrue(over.length() < 65536, "the count, not the size, is what is over");
         assertProblem(HTTP.post("/api/events", JSON, over), 413, null);
+        String shortName = "job:" + UUID.randomUUID().toString().substring(0, 8);
+        String full = Collections.nCopies(1000, "{\"channel\":\"" + shortName + "\",\"type\":\"t\"}").stream()
+                .collect(Collectors.joining(",", "[", "]"));
+        HttpResponse<String> thousand = HTTP.post("/api/events", JSON, full);
+        assertEquals(202, thousand.statusCode(), "the configured count itself is allowed");
+        assertEquals(1000, GatewayHttp.json(thousand.body()).getJsonArray("ids").size());
         assertProblem(HTTP.post("/api/events", JSON, "[]"), 400, null);
         assertProblem(HTTP.post("/api/events", JSON, "{\"channel\":\"" + channel + "\",\"type\":\"t\"}"), 400, null);
         assertProblem(HTTP.post("/api/events", JSON, "[{\"channel\":"), 400, "bad_json");
@@ -152,6 +167,12 @@ class PublishApiIT {
         assertProblem(HTTP.request("DELETE", "/api/realtime/stats", null, null), 405, null);
         HttpResponse<String> notAllowed = HTTP.get(events(channel));
         assertTrue(notAllowed.headers().firstValue("Allow").orElse("").contains("POST"), notAllowed.headers().map().toString());
+    }
+
+    /** A 400 or 422 problem: which one depends on where the input stops being acceptable. */
+    private static void assertClientProblem(HttpResponse<String> r) {
+        assertTrue(r.statusCode() == 400 || r.statusCode() == 422, r.statusCode() + " " + r.body());
+        assertProblem(r, r.statusCode(), null);
     }
 
     private static String events(String channel) {

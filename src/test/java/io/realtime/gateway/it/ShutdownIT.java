@@ -33,7 +33,9 @@ class ShutdownIT {
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = GatewayProcess.start(Map.of());
+        // A drain time (default 2 s) with room for a loaded machine: the test is about order and
+        // completeness, not about how much fits in the default.
+        gateway = GatewayProcess.start(Map.of("GATEWAY_SHUTDOWN_DRAIN_MS", "10000"));
     }
 
     @AfterAll

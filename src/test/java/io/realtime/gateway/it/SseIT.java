@@ -280,6 +280,42 @@ class SseIT {
         }
     }
 
+    /** On a stream of several channels the reset names the channel with the gap; the others resume. */
+    @Test
+    void aCursorPastOneChannelsHistoryResetsThatChannelOnly() throws Exception {
+        String gap = channel("gap");
+        String kept = channel("kept");
+        String cursor;
+        try (SseTestClient first = connect(List.of(gap, kept), Map.of())) {
+            first.next(f -> "position".equals(f.event()), WAIT);
+            HTTP.publish(gap, "tick", "{}");
+            HTTP.publish(kept, "tick", "{}");
+            cursor = first.events("tick", 2, WAIT).get(1).id();
+        }
+        List<String> gapIds = new ArrayList<>();
+        for (int batch = 0; batch < 2; batch++) {
+            List<GatewayHttp.Item> items = new ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                items.add(new GatewayHttp.Item(gap, "tick", "{}"));
+            }
+            gapIds.addAll(HTTP.publishBatch(items));
+        }
+        List<String> keptIds = List.of(HTTP.publish(kept, "tick", "{}"), HTTP.publish(kept, "tick", "{}"));
+        try (SseTestClient resumed = connect(List.of(gap, kept), Map.of("Last-Event-ID", cursor))) {
+            List<SseFrame> frames = resumed.until(f -> "position".equals(f.event()), WAIT);
+            List<SseFrame> resets = frames.stream().filter(f -> "reset".equals(f.event())).toList();
+            assertEquals(1, resets.size(), "one reset: " + resets);
+            assertEquals(gap, resets.get(0).json().getString("channel"));
+            List<JsonObject> ticks = frames.stream().filter(f -> "tick".equals(f.event())).map(SseFrame::json).toList();
+            assertEquals(gapIds.subList(200, 1200), ids(ticks, gap), "what history still holds of the gap channel");
+            assertEquals(keptIds, ids(ticks, kept), "the other channel resumed exactly");
+            int resetAt = frames.indexOf(resets.get(0));
+            int firstGapEvent = frames.indexOf(frames.stream().filter(f -> "tick".equals(f.event())
+                    && gap.equals(f.json().getString("channel"))).findFirst().orElseThrow());
+            assertTrue(resetAt < firstGapEvent, "the reset comes before that channel's events");
+        }
+    }
+
     @Test
     void malformedResumeIdsAndBadStreamRequestsAreProblems() {
         String channel = channel("refused");

@@ -188,6 +188,10 @@ class WebSocketIT {
             assertError(ws.next(WAIT), "bad_data", "j");
             ws.send("{\"op\":\"publish\",\"channel\":\"nope:1\",\"type\":\"t\",\"ref\":\"k\"}");
             assertError(ws.next(WAIT), "unknown_namespace", "k");
+            // Nested deeper than the JSON parser goes: an error like any unreadable frame, not silence.
+            ws.send("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"type\":\"t\",\"data\":"
+                    + "{\"a\":".repeat(1500) + "1" + "}".repeat(1500) + ",\"ref\":\"l\"}");
+            assertError(ws.next(WAIT), "bad_json", null);
 
             // Still usable: subscribe, receive, ping.
             JsonObject subscribed = ws.subscribe(channel, null, WAIT);

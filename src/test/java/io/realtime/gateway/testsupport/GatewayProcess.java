@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -117,7 +118,10 @@ public final class GatewayProcess implements AutoCloseable {
         }
         deleteQuietly(extractDir);
         try {
-            Files.deleteIfExists(log);
+            // Kept for whoever reads a failure: target/gateway-logs/gateway-<port>.log
+            Path kept = Path.of(System.getProperty("gateway.logs", "target/gateway-logs"));
+            Files.createDirectories(kept);
+            Files.move(log, kept.resolve("gateway-" + httpPort + ".log"), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             // a leftover temp file is harmless
         }

@@ -1,0 +1,80 @@
+package io.realtime.gateway.transport;
+
+import io.realtime.gateway.config.GatewayConfig;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The goodbye to every client when the server stops: each connection first sends what it has
+ * queued and its goodbye (SSE {@code event: shutdown}), within the drain time; then WebSockets are
+ * closed with 1001, and SSE streams are ended last.
+ *
+ * <p>It runs from a JVM shutdown hook (SIGTERM) as well as when the application stops, because
+ * Liberty stops applications only after its quiesce stage, which waits up to 30 s for open requests
+ * and which an open SSE stream never ends by itself. That same wait is why SSE streams end last:
+ * while one is open the server does not tear down connections, so WebSocket close frames get out.
+ */
+@ApplicationScoped
+public class GracefulShutdown {
+
+    private static final Logger LOG = Logger.getLogger(GracefulShutdown.class.getName());
+
+    private ConnectionRegistry registry;
+    private GatewayConfig config;
+    private JvmShutdownHook hook;
+
+    protected GracefulShutdown() {
+        // for the CDI proxy
+    }
+
+    @Inject
+    public GracefulShutdown(ConnectionRegistry registry, GatewayConfig config) {
+        this.registry = registry;
+        this.config = config;
+    }
+
+    void init(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        // created with the application, so the hook is in place from the start
+    }
+
+    @PostConstruct
+    void start() {
+        hook = new JvmShutdownHook("gateway-shutdown", this::stop);
+    }
+
+    @PreDestroy
+    void destroy() {
+        hook.remove();
+        stop();
+    }
+
+    /** Safe to run twice (hook, then application stop): the second finds no connection left. */
+    synchronized void stop() {
+        registry.stopAccepting();
+        List<GatewayConnection> open = registry.all();
+        if (open.isEmpty()) {
+            return;
+        }
+        CompletableFuture<?>[] drained = open.stream().map(c -> c.shutdown().toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(drained).get(config.shutdownDrain().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warning("Some connections did not drain within " + config.shutdownDrain() + ": closing them");
+        }
+        for (Transport transport : List.of(Transport.WEBSOCKET, Transport.SSE)) {
+            for (GatewayConnection c : registry.of(transport)) {
+                c.closeForShutdown();
+            }
+        }
+        LOG.info("Closed " + open.size() + " connections for shutdown");
+    }
+}
