@@ -57,8 +57,8 @@ public final class OutboundQueue<F> {
 
     /** Queues a live frame; false (and the connection is being cut off) when it is past its bound. */
     public boolean offer(F frame) {
-        if (failed.get()) {
-            return false;
+        if (failed.get() || closing) {
+            return false; // after the goodbye nothing may follow it
         }
         if (size.get() - replayCredit.get() >= capacity) {
             if (failed.compareAndSet(false, true)) {
@@ -72,7 +72,7 @@ public final class OutboundQueue<F> {
 
     /** Queues a frame replayed from history: bounded by history, so it does not count towards lag. */
     public boolean offerReplay(F frame) {
-        if (failed.get()) {
+        if (failed.get() || closing) {
             return false;
         }
         replayCredit.incrementAndGet();
@@ -90,7 +90,7 @@ public final class OutboundQueue<F> {
     }
 
     /**
-     * Stops taking frames; the returned stage completes once everything queued so far is written
+     * Stops taking frames (later offers are refused); the returned stage completes once everything queued so far is written
      * (or the queue failed). Used for a graceful end: queue the goodbye frame, then close.
      */
     public CompletionStage<Void> closeWhenDrained() {

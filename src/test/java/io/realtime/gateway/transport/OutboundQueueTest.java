@@ -105,7 +105,9 @@ class OutboundQueueTest {
         for (int i = 0; i < 20; i++) {
             queue.offer(i);
         }
-        queue.closeWhenDrained().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        var drained = queue.closeWhenDrained();
+        assertFalse(queue.offer(99), "nothing may follow the goodbye");
+        drained.toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertEquals(20, written.size());
     }
 }
