@@ -33,7 +33,7 @@ import java.util.List;
 /** The publish API (DESIGN §4): one event, or a batch validated whole before any of it is published. */
 @Path("/")
 @RequestScoped
-@Consumes({MediaType.APPLICATION_JSON, "application/*+json"})
+@Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class PublishResource {
 
