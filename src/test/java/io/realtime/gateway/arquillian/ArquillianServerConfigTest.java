@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.w3c.dom.NodeList;
 
 /**
- * The in-server tests run on arquillianServer, whose config is apart from the production one so that
+ * The in-server tests run on a server of their own, whose config is apart from the production one so that
  * the test-only JMX connector never ships. This keeps its feature list from drifting: the gateway's
  * features, plus the connector, nothing else.
  */
