@@ -160,7 +160,10 @@ public final class OutboundQueue<F> {
                 if (error != null) {
                     fail(pending);
                 } else {
-                    runLater(this::drain);
+                    // Go on in the thread that completed the write: a hop to the executor per
+                    // frame halved WebSocket throughput. No recursion: a write that completes
+                    // inline is seen as done by the loop before this callback is registered.
+                    drain();
                 }
             });
             return;
