@@ -6,7 +6,7 @@ import io.realtime.gateway.config.GatewayConfig;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.transport.ConnectionRegistry;
-import io.realtime.gateway.transport.GatewayConnection;
+import io.realtime.gateway.transport.Heartbeat;
 import io.realtime.gateway.transport.Transport;
 import io.realtime.gateway.transport.TransportExecutors;
 import jakarta.annotation.PostConstruct;
@@ -19,8 +19,6 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The open SSE streams: opens them (subscribe with resume), sends their heartbeats (which is also
@@ -36,7 +34,7 @@ public class SseStreams {
     private GatewayConfig config;
     private DeliveryStats stats;
     private volatile OutboundSseEvent heartbeat;
-    private ScheduledFuture<?> heartbeats;
+    private Heartbeat heartbeats;
 
     protected SseStreams() {
         // for the CDI proxy
@@ -59,8 +57,7 @@ public class SseStreams {
 
     @PostConstruct
     void start() {
-        long period = config.sseHeartbeat().toMillis();
-        heartbeats = executors.scheduler().scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
+        heartbeats = new Heartbeat(executors.scheduler(), registry, Transport.SSE, config.sseHeartbeat());
     }
 
     /**
@@ -94,18 +91,11 @@ public class SseStreams {
         registry.remove(connection);
     }
 
-    private void beat() {
-        long now = System.currentTimeMillis();
-        for (GatewayConnection c : registry.of(Transport.SSE)) {
-            c.heartbeat(now);
-        }
-    }
-
     /** The goodbye itself ({@code event: shutdown}) is {@link io.realtime.gateway.transport.GracefulShutdown}'s. */
     @PreDestroy
     void stop() {
         if (heartbeats != null) {
-            heartbeats.cancel(false);
+            heartbeats.close();
         }
     }
 }

@@ -4,7 +4,8 @@ import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.config.GatewayConfig;
 import io.realtime.gateway.transport.ConnectionRegistry;
-import io.realtime.gateway.transport.GatewayConnection;
+import io.realtime.gateway.transport.Heartbeat;
+import io.realtime.gateway.transport.ShuttingDownException;
 import io.realtime.gateway.transport.Transport;
 import io.realtime.gateway.transport.TransportExecutors;
 import jakarta.annotation.PostConstruct;
@@ -13,12 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import io.realtime.gateway.transport.ShuttingDownException;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The open WebSocket connections: creates them for the endpoint and pings them. Their close with
@@ -34,7 +32,7 @@ public class WebSocketSessions {
     private TransportExecutors executors;
     private GatewayConfig config;
     private DeliveryStats stats;
-    private ScheduledFuture<?> pings;
+    private Heartbeat pings;
 
     protected WebSocketSessions() {
         // for the CDI proxy
@@ -56,8 +54,7 @@ public class WebSocketSessions {
 
     @PostConstruct
     void start() {
-        long period = config.wsPing().toMillis();
-        pings = executors.scheduler().scheduleAtFixedRate(this::ping, period, period, TimeUnit.MILLISECONDS);
+        pings = new Heartbeat(executors.scheduler(), registry, Transport.WEBSOCKET, config.wsPing());
     }
 
     void opened(Session session) {
@@ -91,18 +88,11 @@ public class WebSocketSessions {
         registry.remove(connection);
     }
 
-    private void ping() {
-        long now = System.currentTimeMillis();
-        for (GatewayConnection c : registry.of(Transport.WEBSOCKET)) {
-            c.heartbeat(now);
-        }
-    }
-
     /** The goodbye itself (close 1001) is {@link io.realtime.gateway.transport.GracefulShutdown}'s. */
     @PreDestroy
     void stop() {
         if (pings != null) {
-            pings.cancel(false);
+            pings.close();
         }
     }
 }
