@@ -17,6 +17,8 @@ final class ChannelState {
     /** Completed on Redis's first confirmation of the subscription. */
     final CompletableFuture<Void> subscribed = new CompletableFuture<>();
     volatile SubscriberLink link;
+    /** Activated while Redis was away: its first confirmation must catch up from the local position. */
+    volatile boolean heldLocally;
     private EventId position;
 
     ChannelState(String channel, String pubsubKey, int slot) {

@@ -160,11 +160,11 @@ public final class RedisBroker implements Broker {
                 markUnreachable(e);
             }
         }
-        // Without Redis only what this instance itself knows can be vouched for: a channel it holds,
-        // for a subscriber that is exactly where the channel is.
+        // Without Redis only what this instance itself knows can be vouched for: a subscriber that is
+        // exactly where the channel is. Any other resume is a reset, and the live stream follows.
         EventId position = subscriber.position(channel);
-        if (position != null && (since == null || since.equals(position))) {
-            return new History(List.of(), true, position);
+        if (position != null) {
+            return new History(List.of(), since == null || since.equals(position), position);
         }
         throw new BrokerUnavailableException("Redis is unreachable: the history of " + channel
                 + " cannot be read now; retry later");

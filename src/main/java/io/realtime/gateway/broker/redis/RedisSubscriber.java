@@ -89,6 +89,10 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         }
         states.put(channel, state);
         state.link.subscribe(state, false);
+        if (!state.link.alive()) {
+            holdLocally(state, "the subscriber link is down");
+            return;
+        }
         try {
             // A link that is reconnecting gets the chance to come back within the wait.
             state.subscribed.get(settings.timeout().toMillis() + settings.deadAfter().toMillis(), TimeUnit.MILLISECONDS);
@@ -98,9 +102,19 @@ final class RedisSubscriber implements SubscriberLink.Listener {
             deactivate(channel);
             throw new BrokerUnavailableException("Interrupted while subscribing to " + channel);
         } catch (ExecutionException | TimeoutException | JedisException e) {
-            deactivate(channel);
-            throw unavailable(channel, e instanceof ExecutionException ? e.getCause() : e);
+            holdLocally(state, String.valueOf(e instanceof ExecutionException ? e.getCause() : e));
         }
+    }
+
+    /**
+     * Redis cannot be reached now: the channel is held on this instance anyway, so its clients get
+     * local delivery (DESIGN §1: degrade, don't refuse). Its position is this instance's clock, above
+     * anything it fired; the link subscribes when Redis is back and catches up from there.
+     */
+    private void holdLocally(ChannelState state, String why) {
+        state.startAt(new EventId(System.currentTimeMillis(), 0));
+        state.heldLocally = !state.subscribed.isDone();
+        LOG.log(Level.FINE, "Holding {0} locally until Redis answers: {1}", new Object[] {state.channel, why});
     }
 
     void deactivate(String channel) {
@@ -113,7 +127,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     /** The position of a channel held here, or null (used to answer a subscribe while Redis is down). */
     EventId position(String channel) {
         ChannelState state = states.get(channel);
-        return state == null || !state.subscribed.isDone() ? null : state.position();
+        return state == null ? null : state.position();
     }
 
     /** The highest position this instance fired for a channel, so locally made ids stay above it. */
@@ -182,7 +196,11 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     @Override
     public void onSubscribed(ChannelState state, boolean resubscribed) {
         state.subscribed.complete(null);
-        if (resubscribed && states.get(state.channel) == state) {
+        // A channel held locally while Redis was away catches up on its first confirmation, as a
+        // re-subscribed one does; any other first confirmation is followed by a history read anyway.
+        boolean heldLocally = state.heldLocally;
+        state.heldLocally = false;
+        if ((resubscribed || heldLocally) && states.get(state.channel) == state) {
             catchUp(state);
         }
     }
@@ -194,7 +212,9 @@ final class RedisSubscriber implements SubscriberLink.Listener {
             return; // still activating: its subscribers read history after this confirmation
         }
         History missed = history.after(state.channel, from, policies.apply(state.channel));
-        if (!missed.complete()) {
+        // A position above the stream's top is one this instance made while Redis was away: nothing
+        // was published after it, so nothing was missed.
+        if (!missed.complete() && !from.isAfter(missed.top())) {
             gaps.incrementAndGet();
             LOG.log(Level.WARNING, "History of {0} no longer reaches {1} (stream trimmed or lost with Redis): "
                     + "local subscribers may have missed events", new Object[] {state.channel, from});

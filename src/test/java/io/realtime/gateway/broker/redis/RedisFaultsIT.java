@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.gateway.broker.BrokerStatus;
 import io.realtime.gateway.broker.BrokerUnavailableException;
+import io.realtime.gateway.broker.History;
 import io.realtime.gateway.broker.Delivery;
 import io.realtime.gateway.broker.Fallback;
 import io.realtime.gateway.broker.Publication;
@@ -89,7 +90,22 @@ class RedisFaultsIT {
                 Fallback.CONFIGURED).delivery(), "the configured fallback is local");
         assertEquals(2, a.status().localOnlyPublishes());
         assertEquals(1, a.status().refusedPublishes());
-        assertThrows(BrokerUnavailableException.class, () -> a.channelActive("job:new-while-down"));
+        // A channel first subscribed during the outage is held locally, not refused: it gets a position
+        // of this instance's own, local delivery, and a resume from elsewhere is a reset.
+        String newChannel = "job:new-while-down";
+        long activateStarted = System.nanoTime();
+        a.channelActive(newChannel);
+        assertTrue((System.nanoTime() - activateStarted) / 1_000_000 < 1_000, "no wait for a link that is down");
+        History held = a.historyAfter(newChannel, null, brokers.policy());
+        assertTrue(held.complete());
+        assertTrue(held.top().isAfter(lastBeforeKill));
+        assertTrue(a.historyAfter(newChannel, held.top(), brokers.policy()).complete());
+        assertFalse(a.historyAfter(newChannel, lastBeforeKill, brokers.policy()).complete(),
+                "without Redis a resume from another point cannot be vouched for");
+        Publication onNew = a.publish(List.of(Drafts.progress(newChannel, 0)), List.of(brokers.policy()),
+                Fallback.LOCAL);
+        assertTrue(onNew.events().get(0).id().isAfter(held.top()));
+        assertEquals(onNew.events().get(0).id().toString(), onA.awaitDelivered(newChannel, 1, WAIT).get(0));
 
         long restartedAt = System.nanoTime();
         redis.restart();
@@ -105,6 +121,9 @@ class RedisFaultsIT {
         }
         expected.addAll(after);
         assertEquals(expected, onB.awaitDelivered(channel, 40, WAIT));
+        // The channel held locally during the outage subscribed in Redis once it was back.
+        String fromB = b.publish(Drafts.progress(newChannel, 1), brokers.policy()).id().toString();
+        assertEquals(fromB, onA.awaitDelivered(newChannel, 2, WAIT).get(1));
         assertTrue(onB.firedInOrder(channel));
         long firstDeliveryMs = (System.nanoTime() - restartedAt) / 1_000_000;
         LOG.info("Recovery after Redis restart: links healthy " + recoveredMs + " ms after the restart returned; "
