@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -46,6 +47,8 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     private final EnvelopeCodec codec;
     private final Consumer<ChannelEvent> fanOut;
     private final Executor longRunning;
+    /** Whether commands reach Redis (the broker's view): when they don't, a subscribe does not wait. */
+    private final BooleanSupplier redisReachable;
     private final Map<String, ChannelState> states = new ConcurrentHashMap<>();
     private final Map<HostAndPort, SubscriberLink> links = new ConcurrentHashMap<>();
     private final AtomicLong reconnects = new AtomicLong();
@@ -56,7 +59,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
 
     RedisSubscriber(RedisSettings settings, RedisConnector connector, RedisKeys keys, StreamHistory history,
                     Function<String, HistoryPolicy> policies, EnvelopeCodec codec, Consumer<ChannelEvent> fanOut,
-                    Executor longRunning) {
+                    Executor longRunning, BooleanSupplier redisReachable) {
         this.settings = settings;
         this.connector = connector;
         this.keys = keys;
@@ -65,6 +68,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         this.codec = codec;
         this.fanOut = fanOut;
         this.longRunning = longRunning;
+        this.redisReachable = redisReachable;
     }
 
     /** Standalone: the one link runs from the start, so health reflects it before any subscriber. */
@@ -89,8 +93,8 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         }
         states.put(channel, state);
         state.link.subscribe(state, false);
-        if (!state.link.alive()) {
-            holdLocally(state, "the subscriber link is down");
+        if (!redisReachable.getAsBoolean()) {
+            holdLocally(state, "Redis is unreachable");
             return;
         }
         try {
