@@ -70,9 +70,21 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends a text frame, masked as a client must. */
     public void sendText(String text) throws IOException {
+        sendFrame(true, Frame.TEXT, text);
+    }
+
+    /**
+     * Sends one frame of a fragmented text message: the first with opcode text, the rest as
+     * continuations, {@code last} on the final one.
+     */
+    public void sendFragment(String part, boolean first, boolean last) throws IOException {
+        sendFrame(last, first ? Frame.TEXT : 0x0, part);
+    }
+
+    private void sendFrame(boolean fin, int opcode, String text) throws IOException {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write(0x80 | Frame.TEXT);
+        frame.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
         } else if (payload.length < 65536) {
