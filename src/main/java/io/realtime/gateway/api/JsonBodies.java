@@ -1,8 +1,8 @@
 package io.realtime.gateway.api;
 
+import io.realtime.gateway.event.JsonFactories;
 import io.realtime.gateway.event.ErrorCode;
 import io.realtime.gateway.event.InvalidInputException;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonStructure;
@@ -33,7 +33,7 @@ final class JsonBodies {
         if (bytes.length == 0) {
             throw new InvalidInputException(ErrorCode.BAD_JSON, "The request body is empty");
         }
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(bytes))) {
+        try (JsonReader reader = JsonFactories.reader(new ByteArrayInputStream(bytes))) {
             return reader.read();
         } catch (JsonParsingException e) {
             throw new InvalidInputException(ErrorCode.BAD_JSON, "Malformed JSON at line "

@@ -1,7 +1,7 @@
 package io.realtime.gateway.api;
 
+import io.realtime.gateway.event.JsonFactories;
 import io.realtime.gateway.event.ErrorCode;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.Response;
 
@@ -19,7 +19,7 @@ public final class Problem {
     }
 
     public static Response of(int status, String code, String title, String detail) {
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JsonFactories.object()
                 .add("type", TYPE_BASE + code)
                 .add("title", title)
                 .add("status", status)

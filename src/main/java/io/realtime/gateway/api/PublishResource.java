@@ -1,5 +1,6 @@
 package io.realtime.gateway.api;
 
+import io.realtime.gateway.event.JsonFactories;
 import io.realtime.gateway.broker.Fallback;
 import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.channel.ChannelManager;
@@ -11,7 +12,6 @@ import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.InvalidInputException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -58,7 +58,7 @@ public class PublishResource {
         Fallback choice = fallback(fallback);
         JsonObject event = object(JsonBodies.read(body, length, config.publishMaxBodyBytes()), "The body");
         Publication published = core.publish(List.of(EventDraft.of(name, event.get("type"), event.get("data"))), choice);
-        return Response.accepted(Json.createObjectBuilder().add("id", published.events().get(0).id().toString())
+        return Response.accepted(JsonFactories.object().add("id", published.events().get(0).id().toString())
                 .add("delivery", published.delivery().wire()).build().toString()).build();
     }
 
@@ -85,11 +85,11 @@ public class PublishResource {
             drafts.add(draft(items.get(i), i));
         }
         Publication published = core.publish(drafts, choice);
-        JsonArrayBuilder ids = Json.createArrayBuilder();
+        JsonArrayBuilder ids = JsonFactories.array();
         for (ChannelEvent event : published.events()) {
             ids.add(event.id().toString());
         }
-        return Response.accepted(Json.createObjectBuilder().add("ids", ids)
+        return Response.accepted(JsonFactories.object().add("ids", ids)
                 .add("delivery", published.delivery().wire()).build().toString()).build();
     }
 

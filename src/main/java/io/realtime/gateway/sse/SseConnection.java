@@ -1,5 +1,6 @@
 package io.realtime.gateway.sse;
 
+import io.realtime.gateway.event.JsonFactories;
 import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.channel.SubscribeOutcome;
@@ -9,7 +10,6 @@ import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.transport.GatewayConnection;
 import io.realtime.gateway.transport.OutboundQueue;
 import io.realtime.gateway.transport.Transport;
-import jakarta.json.Json;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -110,7 +110,7 @@ final class SseConnection implements Subscriber, GatewayConnection {
             positions[index] = EventId.parse(outcome.position());
         }
         if (outcome.reset()) {
-            String data = Json.createObjectBuilder().add("channel", channel).add("reason", "history_gap")
+            String data = JsonFactories.object().add("channel", channel).add("reason", "history_gap")
                     .build().toString();
             queue.offer(sse.newEventBuilder().name("reset").data(String.class, data).build());
         }

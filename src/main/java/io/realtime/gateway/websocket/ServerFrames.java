@@ -1,8 +1,8 @@
 package io.realtime.gateway.websocket;
 
+import io.realtime.gateway.event.JsonFactories;
 import io.realtime.gateway.channel.SubscribeOutcome;
 import io.realtime.gateway.event.ErrorCode;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 
@@ -15,21 +15,21 @@ final class ServerFrames {
     }
 
     static String subscribed(String channel, SubscribeOutcome outcome, JsonValue ref) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("op", "subscribed").add("channel", channel)
+        JsonObjectBuilder b = JsonFactories.object().add("op", "subscribed").add("channel", channel)
                 .add("recovered", outcome.recovered()).add("position", outcome.position());
         return withRef(b, ref);
     }
 
     static String unsubscribed(String channel, JsonValue ref) {
-        return withRef(Json.createObjectBuilder().add("op", "unsubscribed").add("channel", channel), ref);
+        return withRef(JsonFactories.object().add("op", "unsubscribed").add("channel", channel), ref);
     }
 
     static String ack(String id, String delivery, JsonValue ref) {
-        return withRef(Json.createObjectBuilder().add("op", "ack").add("id", id).add("delivery", delivery), ref);
+        return withRef(JsonFactories.object().add("op", "ack").add("id", id).add("delivery", delivery), ref);
     }
 
     static String error(ErrorCode code, String message, JsonValue ref) {
-        return withRef(Json.createObjectBuilder().add("op", "error").add("code", code.wire())
+        return withRef(JsonFactories.object().add("op", "error").add("code", code.wire())
                 .add("message", message), ref);
     }
 

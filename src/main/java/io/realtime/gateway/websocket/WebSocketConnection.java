@@ -1,5 +1,6 @@
 package io.realtime.gateway.websocket;
 
+import io.realtime.gateway.event.JsonFactories;
 import io.realtime.gateway.broker.Fallback;
 import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.channel.ChannelManager;
@@ -15,7 +16,6 @@ import io.realtime.gateway.event.InvalidInputException;
 import io.realtime.gateway.transport.GatewayConnection;
 import io.realtime.gateway.transport.OutboundQueue;
 import io.realtime.gateway.transport.Transport;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -106,7 +106,7 @@ final class WebSocketConnection implements Subscriber, GatewayConnection {
     void onText(String text) {
         lastSeenMs = System.currentTimeMillis();
         JsonObject frame;
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+        try (JsonReader reader = JsonFactories.reader(new StringReader(text))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 reply(ServerFrames.error(ErrorCode.BAD_JSON, "A frame must be a JSON object", null));

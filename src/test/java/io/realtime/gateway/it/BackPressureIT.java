@@ -57,8 +57,7 @@ class BackPressureIT {
 
     @BeforeEach
     void quiet() {
-        Await.until(Duration.ofSeconds(15), "no connection left from an earlier test", http::stats,
-                s -> s.getJsonObject("connections").getInt("total") == 0 && s.getInt("subscriptions") == 0);
+        http.awaitIdle(Duration.ofSeconds(15));
     }
 
     /**

@@ -58,9 +58,7 @@ class ConnectionsIT {
     /** Each test starts from no connection: the previous test's clients have been noticed gone. */
     @BeforeEach
     void quiet() {
-        Await.until(NOTICED, "no connection left from an earlier test", http::stats,
-                s -> s.getJsonObject("connections").getInt("total") == 0 && s.getInt("subscriptions") == 0
-                        && s.getInt("channels") == 0);
+        http.awaitIdle(NOTICED);
     }
 
     @Test

@@ -116,6 +116,16 @@ public final class GatewayHttp {
         return sb.append(']').toString();
     }
 
+    /**
+     * Waits until the gateway holds no connection, subscription or channel: the clients of an earlier
+     * test have been noticed gone (which takes a heartbeat for a client that just vanished).
+     */
+    public void awaitIdle(Duration timeout) {
+        Await.until(timeout, "no connection left from an earlier test", this::stats,
+                s -> s.getJsonObject("connections").getInt("total") == 0 && s.getInt("subscriptions") == 0
+                        && s.getInt("channels") == 0);
+    }
+
     public JsonObject stats() {
         HttpResponse<String> r = get("/api/realtime/stats");
         if (r.statusCode() != 200) {
