@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * The channel core, shared by every transport: channel validation, publishing through the broker,
@@ -33,20 +34,23 @@ public class ChannelManager {
     private Namespaces namespaces;
     private Broker broker;
     private DeliveryStats stats;
+    private Executor fanOut;
 
     protected ChannelManager() {
         // for the CDI proxy
     }
 
     @Inject
-    public ChannelManager(GatewayConfig config, Broker broker, DeliveryStats stats) {
-        this(config.namespaces(), broker, stats);
+    public ChannelManager(GatewayConfig config, Broker broker, DeliveryStats stats, DeliveryThreads threads) {
+        this(config.namespaces(), broker, stats, threads.executor());
     }
 
-    public ChannelManager(Namespaces namespaces, Broker broker, DeliveryStats stats) {
+    /** @param fanOut where each channel's live events are fanned out to its subscribers */
+    public ChannelManager(Namespaces namespaces, Broker broker, DeliveryStats stats, Executor fanOut) {
         this.namespaces = namespaces;
         this.broker = broker;
         this.stats = stats;
+        this.fanOut = fanOut;
     }
 
     /** Validates a channel name against syntax and the configured namespaces. */
@@ -143,14 +147,15 @@ public class ChannelManager {
         }
     }
 
-    /** Delivers an event the broker fired (from this instance or another) to local subscribers. */
+    /**
+     * Hands an event the broker fired (from this instance or another) to the channel's fan-out,
+     * which delivers it to local subscribers on the delivery threads, in order.
+     */
     void dispatch(@Observes ChannelEvent event) {
         stats.dispatchLatency(System.currentTimeMillis() - event.publishedAtMs());
         ChannelSubscribers subs = channels.get(event.channel());
         if (subs != null) {
-            synchronized (subs) {
-                subs.dispatch(event);
-            }
+            subs.post(event);
         }
     }
 
@@ -174,7 +179,7 @@ public class ChannelManager {
 
     private ChannelSubscribers register(Subscriber subscriber, String name) {
         while (true) {
-            ChannelSubscribers subs = channels.computeIfAbsent(name, n -> new ChannelSubscribers());
+            ChannelSubscribers subs = channels.computeIfAbsent(name, n -> new ChannelSubscribers(fanOut));
             synchronized (subs) {
                 if (subs.retired) {
                     continue; // its last subscriber just left; the next lookup makes a new entry

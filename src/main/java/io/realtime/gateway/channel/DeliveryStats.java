@@ -25,8 +25,8 @@ public class DeliveryStats {
         published.add(count);
     }
 
-    public void countDelivered() {
-        delivered.increment();
+    public void countDelivered(int count) {
+        delivered.add(count);
     }
 
     public void countDropped(int count) {

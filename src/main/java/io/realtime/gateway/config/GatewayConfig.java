@@ -23,6 +23,7 @@ public class GatewayConfig {
     private int publishMaxBodyBytes;
     private int publishMaxBatch;
     private int outboundQueueSize;
+    private int outboundMaxBatch;
     private Duration shutdownDrain;
 
     protected GatewayConfig() {
@@ -40,6 +41,7 @@ public class GatewayConfig {
                          @ConfigProperty(name = "gateway.publish.max-body-bytes") int publishMaxBodyBytes,
                          @ConfigProperty(name = "gateway.publish.max-batch") int publishMaxBatch,
                          @ConfigProperty(name = "gateway.outbound.queue-size") int outboundQueueSize,
+                         @ConfigProperty(name = "gateway.outbound.max-batch") int outboundMaxBatch,
                          @ConfigProperty(name = "gateway.shutdown.drain-ms") long shutdownDrainMs) {
         this.namespaces = Namespaces.from(config);
         this.sseHeartbeat = Duration.ofSeconds(sseHeartbeatSeconds);
@@ -51,6 +53,7 @@ public class GatewayConfig {
         this.publishMaxBodyBytes = publishMaxBodyBytes;
         this.publishMaxBatch = publishMaxBatch;
         this.outboundQueueSize = outboundQueueSize;
+        this.outboundMaxBatch = outboundMaxBatch;
         this.shutdownDrain = Duration.ofMillis(shutdownDrainMs);
     }
 
@@ -92,6 +95,11 @@ public class GatewayConfig {
 
     public int outboundQueueSize() {
         return outboundQueueSize;
+    }
+
+    /** Most frames one write carries (a WebSocket frame of several messages, a run of SSE events). */
+    public int outboundMaxBatch() {
+        return outboundMaxBatch;
     }
 
     public Duration shutdownDrain() {

@@ -1,10 +1,9 @@
 package io.realtime.gateway.event;
 
-import java.util.function.Function;
-
 /**
- * An event with its id, as it travels from the broker (a CDI event) to every local subscriber.
- * Its wire forms are computed once here, so fan-out to N subscribers shares the same strings.
+ * An event with its id, as it travels from the broker (a CDI event) to every local subscriber. It
+ * knows nothing of wire forms: each transport encodes it through an {@link EventEncoding}, once,
+ * and every subscriber of that transport shares the result.
  */
 public final class ChannelEvent {
 
@@ -13,9 +12,13 @@ public final class ChannelEvent {
     private final String type;
     private final long publishedAtMs;
     private final String json;
-    private final String webSocketFrame;
-    /** Set once by the SSE transport (a JAX-RS type this floor does not know); races build equal values. */
-    private volatile Object sseFrame;
+    /**
+     * Encodings made so far, as pairs (encoding, form); replaced whole, never changed in place.
+     * Two transports at most, so a scan beats a map.
+     */
+    private volatile Object[] encoded = NONE;
+
+    private static final Object[] NONE = new Object[0];
 
     /**
      * @param json the envelope exactly as serialised once (by the codec, or as it came from Redis)
@@ -26,7 +29,6 @@ public final class ChannelEvent {
         this.type = type;
         this.publishedAtMs = publishedAtMs;
         this.json = json;
-        this.webSocketFrame = "{\"op\":\"event\"," + json.substring(1);
     }
 
     public EventId id() {
@@ -51,20 +53,24 @@ public final class ChannelEvent {
         return json;
     }
 
-    /** The WebSocket {@code event} op: the envelope with {@code "op":"event"} in front. */
-    public String webSocketFrame() {
-        return webSocketFrame;
-    }
-
-    /** The SSE frame, built by the first caller and shared by all later ones. */
+    /**
+     * This event in the given wire form, made by the first caller and shared with all later ones.
+     * Racing first callers may each make it; one result is kept, and equal forms are harmless.
+     */
     @SuppressWarnings("unchecked")
-    public <T> T sseFrame(Function<ChannelEvent, T> builder) {
-        Object frame = sseFrame;
-        if (frame == null) {
-            frame = builder.apply(this);
-            sseFrame = frame;
+    public <T> T encoded(EventEncoding<T> encoding) {
+        Object[] pairs = encoded;
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i] == encoding) {
+                return (T) pairs[i + 1];
+            }
         }
-        return (T) frame;
+        T form = encoding.encode(this);
+        Object[] more = java.util.Arrays.copyOf(pairs, pairs.length + 2);
+        more[pairs.length] = encoding;
+        more[pairs.length + 1] = form;
+        encoded = more;
+        return form;
     }
 
     @Override

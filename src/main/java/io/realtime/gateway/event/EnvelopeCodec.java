@@ -1,19 +1,18 @@
 package io.realtime.gateway.event;
 
-import jakarta.json.JsonException;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonString;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
-import java.io.StringReader;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Turns drafts into events and envelopes into JSON, once per event. Thread-safe: one instance
- * (and one JSON-B context) serves the whole application.
+ * Turns drafts and stored parts into events, writing each envelope once. Thread-safe: one
+ * instance serves the whole application.
+ *
+ * <p>{@link #envelope} is the one place the envelope (DESIGN §3) is written, whichever way the
+ * event came: published here, read back from a Redis stream, or received from another instance
+ * (Redis carries an event's parts, not its envelope), so an event is the same bytes everywhere.
  */
 public final class EnvelopeCodec implements AutoCloseable {
 
@@ -22,33 +21,35 @@ public final class EnvelopeCodec implements AutoCloseable {
 
     private final Jsonb jsonb = JsonbBuilder.create();
 
+    /**
+     * The envelope JSON, members in the documented order. Channel names, types and ids never need
+     * escaping (their syntax rules it out); {@code dataJson} is a JSON object as serialised once.
+     */
+    public static String envelope(String id, String channel, String type, long tsMs, String dataJson) {
+        return new StringBuilder(64 + channel.length() + type.length() + dataJson.length())
+                .append("{\"id\":\"").append(id)
+                .append("\",\"channel\":\"").append(channel)
+                .append("\",\"type\":\"").append(type)
+                .append("\",\"ts\":\"").append(TS.format(Instant.ofEpochMilli(tsMs)))
+                .append("\",\"data\":").append(dataJson).append('}').toString();
+    }
+
     /** The event a draft becomes once the broker gave it an id at {@code nowMs}. */
     public ChannelEvent encode(EventDraft draft, EventId id, long nowMs) {
-        Envelope envelope = new Envelope(id.toString(), draft.channel().value(), draft.type(),
-                TS.format(Instant.ofEpochMilli(nowMs)), draft.data());
-        return new ChannelEvent(id, envelope.channel(), envelope.type(), nowMs, jsonb.toJson(envelope));
+        String channel = draft.channel().value();
+        return new ChannelEvent(id, channel, draft.type(), nowMs,
+                envelope(id.toString(), channel, draft.type(), nowMs, draft.data().toString()));
     }
 
     /**
-     * Reads an envelope that arrived from elsewhere (Redis), keeping its JSON as it came so it is
-     * not serialised again.
-     *
-     * @throws IllegalArgumentException if it is not an envelope
+     * An event from its stored parts (a Redis stream entry, or the pub/sub message that carries the
+     * same): its {@code ts} is its id's milliseconds, as every instance computes it.
      */
-    public ChannelEvent decode(String json) {
-        try (JsonReader reader = JsonFactories.reader(new StringReader(json))) {
-            JsonObject o = reader.readObject();
-            EventId id = EventId.parse(o.getString("id"));
-            String ts = o.containsKey("ts") && o.get("ts") instanceof JsonString s ? s.getString() : null;
-            long at = ts == null ? System.currentTimeMillis() : Instant.parse(ts).toEpochMilli();
-            return new ChannelEvent(id, o.getString("channel"), o.getString("type"), at, json);
-        } catch (JsonException | ClassCastException | NullPointerException | InvalidInputException
-                 | java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("not an event envelope: " + e.getMessage(), e);
-        }
+    public static ChannelEvent fromParts(EventId id, String channel, String type, String dataJson) {
+        return new ChannelEvent(id, channel, type, id.ms(), envelope(id.toString(), channel, type, id.ms(), dataJson));
     }
 
-    /** Serialises any JSON-B-mappable value (acks, stats). */
+    /** Serialises any JSON-B-mappable value (stats). */
     public String toJson(Object value) {
         return jsonb.toJson(value);
     }

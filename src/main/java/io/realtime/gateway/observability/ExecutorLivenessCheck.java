@@ -1,41 +1,38 @@
 package io.realtime.gateway.observability;
 
-import io.realtime.gateway.transport.TransportExecutors;
+import io.realtime.gateway.channel.DeliveryThreads;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
 /**
- * Liveness: the managed executor that drains every connection's queue still runs tasks. If it
- * cannot run a trivial one within a second, no client is getting anything.
+ * Liveness: the delivery threads (which write to clients) still run tasks. If they cannot run a
+ * trivial one within a second, no client is getting anything.
  */
 @Liveness
 @ApplicationScoped
 public class ExecutorLivenessCheck implements HealthCheck {
 
-    private TransportExecutors executors;
+    private DeliveryThreads threads;
 
     protected ExecutorLivenessCheck() {
         // for the CDI proxy
     }
 
     @Inject
-    public ExecutorLivenessCheck(TransportExecutors executors) {
-        this.executors = executors;
+    public ExecutorLivenessCheck(DeliveryThreads threads) {
+        this.threads = threads;
     }
 
     @Override
     public HealthCheckResponse call() {
         long started = System.nanoTime();
         try {
-            Future<?> probe = executors.executor().submit(() -> { });
-            probe.get(1, TimeUnit.SECONDS);
+            threads.probe(1_000);
             return HealthCheckResponse.named("executor").up()
-                    .withData("probeMicros", (System.nanoTime() - started) / 1000).build();
+                    .withData("probeMicros", (System.nanoTime() - started) / 1000).withData("threads", threads.size()).build();
         } catch (Exception e) {
             return HealthCheckResponse.named("executor").down().withData("error", e.toString()).build();
         }

@@ -1,49 +1,39 @@
 package io.realtime.gateway.sse;
 
-import io.realtime.gateway.event.JsonFactories;
 import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.channel.SubscribeOutcome;
-import io.realtime.gateway.channel.Subscriber;
 import io.realtime.gateway.event.ChannelEvent;
+import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventId;
-import io.realtime.gateway.transport.GatewayConnection;
-import io.realtime.gateway.transport.OutboundQueue;
+import io.realtime.gateway.event.JsonFactories;
+import io.realtime.gateway.transport.ClientConnection;
+import io.realtime.gateway.transport.ConnectionRegistry;
+import io.realtime.gateway.transport.DeliverySettings;
 import io.realtime.gateway.transport.Transport;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * One SSE stream of one or more channels. On a stream of one channel the frame of an event is the
- * same object for every subscriber; on a stream of several, the {@code id:} is this stream's cursor,
- * so the frame is built here around the shared envelope JSON.
+ * same object for every subscriber ({@link SseFrames#single}); on a stream of several, the
+ * {@code id:} is this stream's cursor, so the frame is built here around the shared envelope JSON.
  */
-final class SseConnection implements Subscriber, GatewayConnection {
+final class SseConnection extends ClientConnection<SseFrame> implements ClientConnection.Wire<SseFrame> {
 
     private static final Logger LOG = Logger.getLogger(SseConnection.class.getName());
-
-    /** Frames of the gateway's own, not channel events: not counted as delivered. */
-    private static final java.util.Set<String> CONTROL_EVENTS = java.util.Set.of("reset", "shutdown", "position");
 
     private final List<String> channels;
     private final String cursorCheck;
     private final EventId[] positions;
     private final SseEventSink sink;
-    private final Sse sse;
-    private final OutboundQueue<OutboundSseEvent> queue;
-    private final ChannelManager core;
-    private final SseStreams streams;
-    private final DeliveryStats stats;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final SseFrames frames;
     /**
      * Events of a stream of several channels that came before every channel was subscribed: their
      * cursor cannot be written until each channel has a position. Null once the stream is open.
@@ -57,29 +47,31 @@ final class SseConnection implements Subscriber, GatewayConnection {
      * @param since the resume id of each channel, or null: until a channel's events move it, its
      *              place in the cursor is where the client asked to resume from
      */
-    SseConnection(List<String> channels, EventId[] since, SseEventSink sink, Sse sse, int queueSize,
-                  Executor executor, ChannelManager core, SseStreams streams, DeliveryStats stats) {
+    SseConnection(List<String> channels, EventId[] since, SseEventSink sink, SseFrames frames,
+                  ChannelManager core, ConnectionRegistry registry, DeliveryStats stats,
+                  DeliverySettings settings, Executor writers) {
+        super(core, registry, stats, settings, writers);
         this.channels = channels;
         this.cursorCheck = channels.size() > 1 ? StreamCursor.check(channels) : null;
         this.positions = since == null ? new EventId[channels.size()] : since.clone();
-        this.held = cursorCheck == null ? null : new java.util.ArrayList<>();
+        this.held = cursorCheck == null ? null : new ArrayList<>();
         this.sink = sink;
-        this.sse = sse;
-        this.core = core;
-        this.streams = streams;
-        this.stats = stats;
-        this.queue = new OutboundQueue<>(queueSize, this::write, executor,
-                () -> close("slow consumer: more than " + queueSize + " frames waiting"),
-                error -> close("write failed: " + error));
+        this.frames = frames;
+        attach(this);
     }
 
     List<String> channels() {
         return channels;
     }
 
-    /** The first frame, a comment: it sends the response headers before any subscribe work. */
+    /** Registers the stream and sends its first frame, a comment: the response headers go out now. */
     void open() {
-        queue.offer(sse.newEventBuilder().comment("connected").build());
+        register();
+        send(frames.connected(), false, false);
+    }
+
+    void subscribeTo(ChannelName channel, EventId since) {
+        subscribe(channel, since);
     }
 
     /**
@@ -95,9 +87,7 @@ final class SseConnection implements Subscriber, GatewayConnection {
                 onEvent(h.event(), h.replayed());
             }
         }
-        String id = currentId();
-        queue.offer(sse.newEventBuilder().name("position").id(id).reconnectDelay(retryMs)
-                .data(String.class, "{\"position\":\"" + id + "\"}").build());
+        send(frames.position(currentId(), retryMs), false, false);
     }
 
     @Override
@@ -112,7 +102,7 @@ final class SseConnection implements Subscriber, GatewayConnection {
         if (outcome.reset()) {
             String data = JsonFactories.object().add("channel", channel).add("reason", "history_gap")
                     .build().toString();
-            queue.offer(sse.newEventBuilder().name("reset").data(String.class, data).build());
+            send(frames.control("reset", data), false, false);
         }
     }
 
@@ -122,18 +112,15 @@ final class SseConnection implements Subscriber, GatewayConnection {
             held.add(new Held(event, replayed));
             return;
         }
-        OutboundSseEvent frame;
+        SseFrame frame;
         if (cursorCheck == null) {
             positions[0] = event.id();
-            frame = event.sseFrame(e -> frame(e, e.id().toString()));
+            frame = frames.single(event);
         } else {
             positions[channels.indexOf(event.channel())] = event.id();
-            frame = frame(event, currentId());
+            frame = frames.event(event, currentId());
         }
-        boolean queued = replayed ? queue.offerReplay(frame) : queue.offer(frame);
-        if (!queued) {
-            stats.countDropped(1);
-        }
+        send(frame, replayed, true);
     }
 
     @Override
@@ -144,38 +131,41 @@ final class SseConnection implements Subscriber, GatewayConnection {
     @Override
     public void heartbeat(long nowMs) {
         if (sink.isClosed()) {
-            close("client went away");
+            close(CloseCause.CLIENT, "client went away");
         } else {
-            queue.offer(streams.heartbeatFrame());
+            send(frames.heartbeat(), false, false);
         }
     }
 
     @Override
-    public CompletionStage<Void> shutdown() {
-        if (closed.get()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        queue.offer(sse.newEventBuilder().name("shutdown")
-                .data(String.class, "{\"reason\":\"server_shutdown\"}").build());
-        return queue.closeWhenDrained();
+    protected SseFrame goodbye() {
+        return frames.control("shutdown", "{\"reason\":\"server_shutdown\"}");
     }
 
     @Override
-    public void closeForShutdown() {
-        close("server shutdown");
+    public CompletionStage<?> write(List<SseFrame> batch) {
+        if (sink.isClosed()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("sink closed"));
+        }
+        // The sink writes and flushes each event by itself (JAX-RS has no way to send several
+        // as one); it keeps them in order, so only the last completion needs waiting for, but
+        // every one may fail.
+        CompletableFuture<?>[] sent = new CompletableFuture<?>[batch.size()];
+        int events = 0;
+        for (int i = 0; i < sent.length; i++) {
+            SseFrame frame = batch.get(i);
+            sent[i] = sink.send(frame).toCompletableFuture();
+            if (frame.isEvent()) {
+                events++;
+            }
+        }
+        int delivered = events;
+        return CompletableFuture.allOf(sent).thenRun(() -> delivered(delivered));
     }
 
-    /** Ends the stream and forgets it; safe to call more than once. */
-    void close(String reason) {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        LOG.log(Level.FINE, "SSE stream of {0} closed: {1}", new Object[] {channels, reason});
-        for (String channel : channels) {
-            core.unsubscribe(this, channel);
-        }
-        stats.countDropped(queue.discard());
-        streams.forget(this);
+    @Override
+    public void end(CloseCause cause, String detail) {
+        LOG.log(Level.FINE, "SSE stream of {0} closed ({1}): {2}", new Object[] {channels, cause, detail});
         try {
             sink.close();
         } catch (RuntimeException e) {
@@ -185,21 +175,5 @@ final class SseConnection implements Subscriber, GatewayConnection {
 
     private String currentId() {
         return cursorCheck == null ? String.valueOf(positions[0]) : StreamCursor.encode(cursorCheck, positions);
-    }
-
-    private OutboundSseEvent frame(ChannelEvent event, String id) {
-        return sse.newEventBuilder().id(id).name(event.type())
-                .mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, event.json()).build();
-    }
-
-    private CompletionStage<?> write(OutboundSseEvent frame) {
-        if (sink.isClosed()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("sink closed"));
-        }
-        CompletionStage<?> sent = sink.send(frame);
-        if (frame.getName() != null && !CONTROL_EVENTS.contains(frame.getName())) {
-            return sent.thenRun(stats::countDelivered);
-        }
-        return sent;
     }
 }

@@ -9,14 +9,15 @@ import io.realtime.gateway.transport.ConnectionRegistry;
 import io.realtime.gateway.transport.Heartbeat;
 import io.realtime.gateway.transport.Transport;
 import io.realtime.gateway.transport.TransportExecutors;
+import io.realtime.gateway.transport.ClientConnection;
+import io.realtime.gateway.channel.DeliveryThreads;
+import io.realtime.gateway.transport.DeliverySettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
 
@@ -31,9 +32,11 @@ public class SseStreams {
     private ChannelManager core;
     private ConnectionRegistry registry;
     private TransportExecutors executors;
+    private DeliveryThreads threads;
     private GatewayConfig config;
     private DeliveryStats stats;
-    private volatile OutboundSseEvent heartbeat;
+    private final SseFrames frames = new SseFrames();
+    private DeliverySettings delivery;
     private Heartbeat heartbeats;
 
     protected SseStreams() {
@@ -42,12 +45,14 @@ public class SseStreams {
 
     @Inject
     public SseStreams(ChannelManager core, ConnectionRegistry registry, TransportExecutors executors,
-                      GatewayConfig config, DeliveryStats stats) {
+                      DeliveryThreads threads, GatewayConfig config, DeliveryStats stats) {
         this.core = core;
         this.registry = registry;
         this.executors = executors;
+        this.threads = threads;
         this.config = config;
         this.stats = stats;
+        this.delivery = new DeliverySettings(config.outboundQueueSize(), config.outboundMaxBatch());
     }
 
     /** Starts with the application rather than with its first stream. */
@@ -61,34 +66,24 @@ public class SseStreams {
     }
 
     /**
-     * Opens a stream: the {@code retry:} frame, then each channel with what it missed, then the
-     * position frame. {@code since} holds one resume id per channel, or is null.
+     * Opens a stream: the first comment, then each channel with what it missed, then the position
+     * frame. {@code since} holds one resume id per channel, or is null.
+     *
+     * @throws io.realtime.gateway.transport.ShuttingDownException once the server is stopping
      */
-    void open(List<ChannelName> channels, EventId[] since, SseEventSink sink, Sse sse) {
-        if (heartbeat == null) {
-            heartbeat = sse.newEventBuilder().comment("ping").build();
-        }
+    void open(List<ChannelName> channels, EventId[] since, SseEventSink sink) {
         SseConnection connection = new SseConnection(channels.stream().map(ChannelName::value).toList(),
-                since, sink, sse, config.outboundQueueSize(), executors.executor(), core, this, stats);
-        registry.add(connection);
+                since, sink, frames, core, registry, stats, delivery, threads.executor());
         connection.open();
         try {
             for (int i = 0; i < channels.size(); i++) {
-                core.subscribe(connection, channels.get(i), since == null ? null : since[i]);
+                connection.subscribeTo(channels.get(i), since == null ? null : since[i]);
             }
         } catch (RuntimeException e) {
-            connection.close("subscribe failed: " + e.getMessage());
+            connection.close(ClientConnection.CloseCause.SUBSCRIBE_FAILED, e.getMessage());
             throw e;
         }
         connection.announcePosition(config.sseRetryMs());
-    }
-
-    OutboundSseEvent heartbeatFrame() {
-        return heartbeat;
-    }
-
-    void forget(SseConnection connection) {
-        registry.remove(connection);
     }
 
     /** The goodbye itself ({@code event: shutdown}) is {@link io.realtime.gateway.transport.GracefulShutdown}'s. */

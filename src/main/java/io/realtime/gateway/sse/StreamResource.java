@@ -16,7 +16,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -48,8 +47,7 @@ public class StreamResource {
                        @HeaderParam("Last-Event-ID") String lastEventIdHeader,
                        @QueryParam("lastEventId") String lastEventIdParam,
                        @Context HttpServletResponse response,
-                       @Context SseEventSink sink,
-                       @Context Sse sse) {
+                       @Context SseEventSink sink) {
         List<ChannelName> channels = channels(channelParams);
         // The header wins: it is what the browser sends on reconnect, fresher than the URL's.
         String resume = lastEventIdHeader != null && !lastEventIdHeader.isBlank() ? lastEventIdHeader.trim()
@@ -58,7 +56,7 @@ public class StreamResource {
                 : StreamCursor.decode(resume, channels.stream().map(ChannelName::value).toList());
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
-        streams.open(channels, since, sink, sse);
+        streams.open(channels, since, sink);
     }
 
     private List<ChannelName> channels(List<String> params) {

@@ -1,5 +1,7 @@
 package io.realtime.gateway.transport;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -15,26 +17,31 @@ import java.util.function.Consumer;
  * queue passes its bound is cut off (the overflow callback runs on the executor, never inline), so a
  * slow client costs others nothing.
  *
- * <p>At most one write is in flight: the next frame is written when the previous write completes,
- * on the thread that completed it or, when it completed inline, in the same drain loop.
+ * <p>The writer is handed every frame waiting (up to {@code maxBatch}) at once, so a transport
+ * that can put several frames into one network write does so: the more a client lags, the fewer
+ * writes it costs. At most one write is in flight; when it completes the queue is drained again on
+ * the executor (the delivery threads), never on the thread that completed the write,
+ * which belongs to the server's I/O.
  *
  * @param <F> the transport's frame type, shared by every connection it goes to
  */
-public final class OutboundQueue<F> {
+public final class OutboundQueue<F> implements Runnable {
 
-    /** Writes one frame; the stage completes when the transport took it (exceptionally if it failed). */
+    /** Writes frames, in order; the stage completes when the transport took them all. */
     @FunctionalInterface
     public interface FrameWriter<F> {
-        CompletionStage<?> write(F frame);
+        CompletionStage<?> write(List<F> frames);
     }
 
     private final ConcurrentLinkedQueue<F> frames = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     /** Replayed frames still queued: they come from bounded history and don't count as lag. */
     private final AtomicInteger replayCredit = new AtomicInteger();
+    /** Set while a drain is scheduled, running, or waiting for its write to complete. */
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
     private final int capacity;
+    private final int maxBatch;
     private final FrameWriter<F> writer;
     private final Executor executor;
     private final Consumer<Throwable> onFailure;
@@ -43,12 +50,15 @@ public final class OutboundQueue<F> {
     private volatile boolean closing;
 
     /**
+     * @param maxBatch   most frames handed to one write
+     * @param executor   where drains run: the delivery threads
      * @param onOverflow runs (once, on the executor) when the queue passes its bound
      * @param onFailure  runs (once) when a write fails: the peer is gone
      */
-    public OutboundQueue(int capacity, FrameWriter<F> writer, Executor executor,
+    public OutboundQueue(int capacity, int maxBatch, FrameWriter<F> writer, Executor executor,
                          Runnable onOverflow, Consumer<Throwable> onFailure) {
         this.capacity = capacity;
+        this.maxBatch = maxBatch;
         this.writer = writer;
         this.executor = executor;
         this.onOverflow = onOverflow;
@@ -117,66 +127,67 @@ public final class OutboundQueue<F> {
         frames.add(frame);
         size.incrementAndGet();
         if (draining.compareAndSet(false, true)) {
-            runLater(this::drain);
+            runLater(this);
         }
     }
 
-    private void drain() {
-        while (true) {
-            if (failed.get()) {
-                draining.set(false);
-                idle.complete(null);
-                return;
-            }
-            F frame = frames.poll();
-            if (frame == null) {
-                draining.set(false);
-                // A frame added after the poll but before the flag cleared would otherwise wait.
-                if (frames.isEmpty() || !draining.compareAndSet(false, true)) {
-                    if (closing && frames.isEmpty()) {
-                        idle.complete(null);
-                    }
-                    return;
-                }
-                continue;
-            }
-            size.decrementAndGet();
-            replayCredit.updateAndGet(c -> c > 0 ? c - 1 : 0);
-            CompletableFuture<?> written;
-            try {
-                written = writer.write(frame).toCompletableFuture();
-            } catch (RuntimeException e) {
-                written = CompletableFuture.failedFuture(e);
-            }
-            if (written.isDone()) {
-                if (written.isCompletedExceptionally()) {
-                    fail(written);
-                    return;
-                }
-                continue;
-            }
-            CompletableFuture<?> pending = written;
-            pending.whenComplete((ok, error) -> {
-                if (error != null) {
-                    fail(pending);
-                } else {
-                    // Go on in the thread that completed the write: a hop to the executor per
-                    // frame halved WebSocket throughput. No recursion: a write that completes
-                    // inline is seen as done by the loop before this callback is registered.
-                    drain();
-                }
-            });
+    /** One drain: everything waiting, in one write. Runs on the executor only. */
+    @Override
+    public void run() {
+        if (failed.get()) {
+            finishDrain();
             return;
         }
+        List<F> batch = new ArrayList<>(Math.min(size.get(), maxBatch));
+        F frame;
+        while (batch.size() < maxBatch && (frame = frames.poll()) != null) {
+            batch.add(frame);
+        }
+        if (batch.isEmpty()) {
+            finishDrain();
+            return;
+        }
+        int n = batch.size();
+        size.addAndGet(-n);
+        replayCredit.updateAndGet(c -> Math.max(0, c - n));
+        CompletableFuture<?> written;
+        try {
+            written = writer.write(batch).toCompletableFuture();
+        } catch (RuntimeException e) {
+            written = CompletableFuture.failedFuture(e);
+        }
+        if (written.isDone()) {
+            afterWrite(written);
+        } else {
+            CompletableFuture<?> pending = written;
+            pending.whenComplete((ok, error) -> afterWrite(pending));
+        }
     }
 
-    private void fail(CompletableFuture<?> written) {
-        Throwable cause = written.handle((ok, e) -> e).join();
-        draining.set(false);
-        if (failed.compareAndSet(false, true)) {
-            onFailure.accept(cause);
+    private void afterWrite(CompletableFuture<?> written) {
+        if (written.isCompletedExceptionally()) {
+            Throwable cause = written.handle((ok, e) -> e).join();
+            draining.set(false);
+            if (failed.compareAndSet(false, true)) {
+                onFailure.accept(cause);
+            }
+            idle.complete(null);
+        } else if (!frames.isEmpty()) {
+            // Back in line behind the other connections: one busy client does not starve them.
+            runLater(this);
+        } else {
+            finishDrain();
         }
-        idle.complete(null);
+    }
+
+    private void finishDrain() {
+        draining.set(false);
+        // A frame added after the last poll but before the flag cleared would otherwise wait.
+        if (!frames.isEmpty() && !failed.get() && draining.compareAndSet(false, true)) {
+            runLater(this);
+        } else if ((closing || failed.get()) && frames.isEmpty()) {
+            idle.complete(null);
+        }
     }
 
     /** Runs on the executor; inline when it refuses (e.g. while the application stops). */

@@ -1,5 +1,6 @@
 package io.realtime.gateway.websocket;
 
+import io.realtime.gateway.transport.ClientConnection;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -16,7 +17,7 @@ import java.util.logging.Logger;
 /**
  * {@code /ws}: the WebSocket entry point (DESIGN §6). A CDI bean ({@code @Dependent}) so the
  * container injects it; field injection because the WebSocket container creates the instance.
- * All the protocol lives in {@link WebSocketConnection}.
+ * The protocol lives in {@link WebSocketProtocol}, the connection in {@link WebSocketConnection}.
  */
 @Dependent
 @ServerEndpoint(value = "/ws", configurator = OriginCheck.class)
@@ -56,7 +57,7 @@ public class GatewayEndpoint {
     public void closed(Session session, CloseReason reason) {
         WebSocketConnection connection = sessions.connection(session);
         if (connection != null) {
-            connection.close(reason.getCloseCode(), "closed by client");
+            connection.close(ClientConnection.CloseCause.CLIENT, "closed by client: " + reason.getCloseCode().getCode());
         }
     }
 

@@ -8,6 +8,8 @@ import io.realtime.gateway.transport.Heartbeat;
 import io.realtime.gateway.transport.ShuttingDownException;
 import io.realtime.gateway.transport.Transport;
 import io.realtime.gateway.transport.TransportExecutors;
+import io.realtime.gateway.channel.DeliveryThreads;
+import io.realtime.gateway.transport.DeliverySettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,8 +32,11 @@ public class WebSocketSessions {
     private ChannelManager core;
     private ConnectionRegistry registry;
     private TransportExecutors executors;
+    private DeliveryThreads threads;
     private GatewayConfig config;
     private DeliveryStats stats;
+    private DeliverySettings delivery;
+    private final WebSocketFrames frames = new WebSocketFrames();
     private Heartbeat pings;
 
     protected WebSocketSessions() {
@@ -40,12 +45,14 @@ public class WebSocketSessions {
 
     @Inject
     public WebSocketSessions(ChannelManager core, ConnectionRegistry registry, TransportExecutors executors,
-                             GatewayConfig config, DeliveryStats stats) {
+                             DeliveryThreads threads, GatewayConfig config, DeliveryStats stats) {
         this.core = core;
         this.registry = registry;
         this.executors = executors;
+        this.threads = threads;
         this.config = config;
         this.stats = stats;
+        this.delivery = new DeliverySettings(config.outboundQueueSize(), config.outboundMaxBatch());
     }
 
     void init(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
@@ -60,11 +67,10 @@ public class WebSocketSessions {
     void opened(Session session) {
         session.setMaxTextMessageBufferSize(config.wsMaxFrameBytes());
         session.setMaxBinaryMessageBufferSize(config.wsMaxFrameBytes());
-        WebSocketConnection connection = new WebSocketConnection(session, core, this, stats,
-                config.outboundQueueSize(), config.wsMaxSubscriptions(), config.wsMaxFrameBytes(),
-                executors.executor());
+        WebSocketConnection connection = new WebSocketConnection(session, frames, core, registry, stats, delivery,
+                threads.executor(), config.wsPing().toMillis(), config.wsMaxSubscriptions(), config.wsMaxFrameBytes());
         try {
-            registry.add(connection);
+            connection.open();
         } catch (ShuttingDownException e) {
             try {
                 session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutdown"));
@@ -78,14 +84,6 @@ public class WebSocketSessions {
 
     WebSocketConnection connection(Session session) {
         return (WebSocketConnection) session.getUserProperties().get(CONNECTION);
-    }
-
-    long pingIntervalMs() {
-        return config.wsPing().toMillis();
-    }
-
-    void forget(WebSocketConnection connection) {
-        registry.remove(connection);
     }
 
     /** The goodbye itself (close 1001) is {@link io.realtime.gateway.transport.GracefulShutdown}'s. */

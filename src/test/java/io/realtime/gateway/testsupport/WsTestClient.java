@@ -16,7 +16,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A WebSocket client over a real socket (JDK HttpClient) that collects the server's JSON frames. */
+/**
+ * A WebSocket client over a real socket (JDK HttpClient) that collects the server's JSON messages.
+ * A frame may carry several messages separated by newlines (DESIGN §6); they are split here, and
+ * {@link #framesReceived()} counts the frames themselves.
+ */
 public final class WsTestClient implements AutoCloseable {
 
     /** How the server closed the connection. */
@@ -25,6 +29,7 @@ public final class WsTestClient implements AutoCloseable {
 
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicInteger textFrames = new java.util.concurrent.atomic.AtomicInteger();
     private final WebSocket socket;
 
     private WsTestClient(URI uri) {
@@ -68,6 +73,11 @@ public final class WsTestClient implements AutoCloseable {
             out.add(next("event", timeout));
         }
         return out;
+    }
+
+    /** Text frames received so far (each holding one message or more). */
+    public int framesReceived() {
+        return textFrames.get();
     }
 
     public CompletableFuture<Close> closed() {
@@ -129,7 +139,10 @@ public final class WsTestClient implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
-                frames.add(Json.createReader(new StringReader(partial.toString())).readObject());
+                textFrames.incrementAndGet();
+                for (String message : partial.toString().split("\n")) {
+                    frames.add(Json.createReader(new StringReader(message)).readObject());
+                }
                 partial.setLength(0);
             }
             if (!stalled) {

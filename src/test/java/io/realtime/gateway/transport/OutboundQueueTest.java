@@ -30,16 +30,19 @@ class OutboundQueueTest {
         List<Integer> written = Collections.synchronizedList(new ArrayList<>());
         AtomicReference<CompletableFuture<Void>> inFlight = new AtomicReference<>();
         CountDownLatch all = new CountDownLatch(1_000);
-        OutboundQueue<Integer> queue = new OutboundQueue<>(10_000, frame -> {
+        OutboundQueue<Integer> queue = new OutboundQueue<>(10_000, 64, frames -> {
             // Completes later, from another thread, like an asynchronous socket write.
             CompletableFuture<Void> done = new CompletableFuture<>();
             if (!inFlight.compareAndSet(null, done)) {
                 throw new AssertionError("two writes in flight");
             }
-            written.add(frame);
+            if (frames.isEmpty() || frames.size() > 64) {
+                throw new AssertionError("a write of " + frames.size() + " frames");
+            }
+            written.addAll(frames);
             executor.execute(() -> {
                 inFlight.set(null);
-                all.countDown();
+                frames.forEach(f -> all.countDown());
                 done.complete(null);
             });
             return done;
@@ -56,7 +59,7 @@ class OutboundQueueTest {
     @Test
     void aStalledWriterIsCutOffPastTheBoundAndTheRestIsDiscarded() throws Exception {
         CountDownLatch overflowed = new CountDownLatch(1);
-        OutboundQueue<Integer> queue = new OutboundQueue<>(5, frame -> new CompletableFuture<>(), executor,
+        OutboundQueue<Integer> queue = new OutboundQueue<>(5, 64, frames -> new CompletableFuture<>(), executor,
                 overflowed::countDown, e -> { });
         int accepted = 0;
         for (int i = 0; i < 20; i++) {
@@ -75,7 +78,7 @@ class OutboundQueueTest {
     void replayedFramesDoNotCountAsLag() throws Exception {
         CompletableFuture<Void> gate = new CompletableFuture<>();
         CountDownLatch overflowed = new CountDownLatch(1);
-        OutboundQueue<Integer> queue = new OutboundQueue<>(5, frame -> gate, executor, overflowed::countDown,
+        OutboundQueue<Integer> queue = new OutboundQueue<>(5, 64, frames -> gate, executor, overflowed::countDown,
                 e -> { });
         for (int i = 0; i < 100; i++) {
             assertTrue(queue.offerReplay(i));
@@ -87,7 +90,7 @@ class OutboundQueueTest {
     @Test
     void aFailedWriteReportsOnceAndDrainCompletes() throws Exception {
         CountDownLatch failed = new CountDownLatch(1);
-        OutboundQueue<Integer> queue = new OutboundQueue<>(10, frame -> CompletableFuture.failedFuture(
+        OutboundQueue<Integer> queue = new OutboundQueue<>(10, 64, frames -> CompletableFuture.failedFuture(
                 new java.io.IOException("broken pipe")), executor, () -> { }, e -> failed.countDown());
         queue.offer(1);
         queue.offer(2);
@@ -98,8 +101,8 @@ class OutboundQueueTest {
     @Test
     void closeWhenDrainedWaitsForQueuedFrames() throws Exception {
         List<Integer> written = Collections.synchronizedList(new ArrayList<>());
-        OutboundQueue<Integer> queue = new OutboundQueue<>(100, frame -> {
-            written.add(frame);
+        OutboundQueue<Integer> queue = new OutboundQueue<>(100, 4, frames -> {
+            written.addAll(frames);
             return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(2, TimeUnit.MILLISECONDS));
         }, executor, () -> { }, e -> { });
         for (int i = 0; i < 20; i++) {
@@ -109,5 +112,34 @@ class OutboundQueueTest {
         assertFalse(queue.offer(99), "nothing may follow the goodbye");
         drained.toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertEquals(20, written.size());
+    }
+
+    @Test
+    void framesThatWaitedGoOutTogetherInOneWrite() throws Exception {
+        CompletableFuture<Void> firstWrite = new CompletableFuture<>();
+        List<List<Integer>> writes = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch secondWrite = new CountDownLatch(1);
+        OutboundQueue<Integer> queue = new OutboundQueue<>(100, 8, frames -> {
+            writes.add(List.copyOf(frames));
+            if (writes.size() == 1) {
+                return firstWrite;
+            }
+            secondWrite.countDown();
+            return CompletableFuture.completedFuture(null);
+        }, executor, () -> { }, e -> { });
+        queue.offer(0);
+        while (writes.isEmpty()) {
+            Thread.onSpinWait();
+        }
+        for (int i = 1; i <= 20; i++) {
+            queue.offer(i); // wait behind the write in flight
+        }
+        firstWrite.complete(null);
+        assertTrue(secondWrite.await(5, TimeUnit.SECONDS));
+        queue.closeWhenDrained().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(List.of(0), writes.get(0));
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8), writes.get(1), "the waiting frames, up to the batch size, in one write");
+        assertEquals(4, writes.size(), "21 frames: 1 + 8 + 8 + 4");
+        assertEquals(List.of(17, 18, 19, 20), writes.get(3));
     }
 }

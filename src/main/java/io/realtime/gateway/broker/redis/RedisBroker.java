@@ -75,7 +75,7 @@ public final class RedisBroker implements Broker {
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
         this.publisher = new RedisPublisher(connector, keys, new LuaScript("/redis/publish.lua"));
         this.history = new StreamHistory(connector, keys, new LuaScript("/redis/history.lua"));
-        this.subscriber = new RedisSubscriber(settings, connector, keys, history, policies, codec, fanOut, longRunning,
+        this.subscriber = new RedisSubscriber(settings, connector, keys, history, policies, fanOut, longRunning,
                 () -> reachable);
         this.reachable = true;
         checkReachable();

@@ -2,6 +2,7 @@ package io.realtime.gateway.broker.redis;
 
 import io.realtime.gateway.broker.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
+import io.realtime.gateway.event.EnvelopeCodec;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
 import java.util.ArrayList;
@@ -15,7 +16,8 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * Publishes through {@code publish.lua}: one EVALSHA per event (one round trip; a batch is one
  * pipelined round trip). The script assigns the id (XADD), trims, refreshes the TTL and publishes
- * the envelope it built, so the event comes back ready to hand out without serialising it here.
+ * the event's parts; the envelope is written here from the id it returns, as every instance that
+ * receives the message writes it.
  */
 final class RedisPublisher {
 
@@ -75,8 +77,7 @@ final class RedisPublisher {
     }
 
     private static ChannelEvent event(EventDraft draft, Object reply) {
-        List<?> pair = (List<?>) reply;
-        EventId id = EventId.parse(StreamEvents.text(pair.get(0)));
-        return new ChannelEvent(id, draft.channel().value(), draft.type(), id.ms(), StreamEvents.text(pair.get(1)));
+        EventId id = EventId.parse(StreamEvents.text(reply));
+        return EnvelopeCodec.fromParts(id, draft.channel().value(), draft.type(), draft.data().toString());
     }
 }

@@ -4,7 +4,6 @@ import io.realtime.gateway.broker.BrokerUnavailableException;
 import io.realtime.gateway.broker.History;
 import io.realtime.gateway.broker.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
-import io.realtime.gateway.event.EnvelopeCodec;
 import io.realtime.gateway.event.EventId;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +43,6 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     private final RedisKeys keys;
     private final StreamHistory history;
     private final Function<String, HistoryPolicy> policies;
-    private final EnvelopeCodec codec;
     private final Consumer<ChannelEvent> fanOut;
     private final Executor longRunning;
     /** Whether commands reach Redis (the broker's view): when they don't, a subscribe does not wait. */
@@ -58,14 +56,13 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     private volatile boolean closed;
 
     RedisSubscriber(RedisSettings settings, RedisConnector connector, RedisKeys keys, StreamHistory history,
-                    Function<String, HistoryPolicy> policies, EnvelopeCodec codec, Consumer<ChannelEvent> fanOut,
+                    Function<String, HistoryPolicy> policies, Consumer<ChannelEvent> fanOut,
                     Executor longRunning, BooleanSupplier redisReachable) {
         this.settings = settings;
         this.connector = connector;
         this.keys = keys;
         this.history = history;
         this.policies = policies;
-        this.codec = codec;
         this.fanOut = fanOut;
         this.longRunning = longRunning;
         this.redisReachable = redisReachable;
@@ -271,11 +268,9 @@ final class RedisSubscriber implements SubscriberLink.Listener {
             // subscribing thread holds while it waits for this very link.
             return;
         }
-        ChannelEvent event;
-        try {
-            event = codec.decode(payload);
-        } catch (IllegalArgumentException e) {
-            LOG.log(Level.WARNING, "Dropping a malformed message on {0}: {1}", new Object[] {pubsubKey, e.getMessage()});
+        ChannelEvent event = StreamEvents.fromMessage(channel, payload);
+        if (event == null) {
+            LOG.log(Level.WARNING, "Dropping a malformed message on {0}: not <id> <type> <data>", pubsubKey);
             return;
         }
         fire(state, event);

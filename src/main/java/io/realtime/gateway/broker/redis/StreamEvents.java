@@ -1,22 +1,18 @@
 package io.realtime.gateway.broker.redis;
 
 import io.realtime.gateway.event.ChannelEvent;
+import io.realtime.gateway.event.EnvelopeCodec;
 import io.realtime.gateway.event.EventId;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
  * Events as the history stream holds them. An entry carries the type ({@code t}) and the data
- * ({@code d}); its id is the event id and its milliseconds the {@code ts}. The envelope is rebuilt
- * here exactly as {@code publish.lua} assembled it for the wire, so a replayed event and a live one
- * are the same bytes. Birth-marker entries (field {@code b}) hold a position, not an event.
+ * ({@code d}); its id is the event id and its milliseconds the {@code ts}. A pub/sub message carries
+ * the same three parts, and both become an envelope through {@link EnvelopeCodec#fromParts}, so a
+ * replayed event and a live one are the same bytes. Birth-marker entries (field {@code b}) hold a
+ * position, not an event.
  */
 final class StreamEvents {
-
-    private static final DateTimeFormatter TS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private StreamEvents() {
     }
@@ -42,14 +38,28 @@ final class StreamEvents {
         if (type == null || data == null) {
             return null;
         }
-        EventId eventId = EventId.parse(id);
-        return new ChannelEvent(eventId, channel, type, eventId.ms(), envelope(id, channel, type, eventId.ms(), data));
+        return EnvelopeCodec.fromParts(EventId.parse(id), channel, type, data);
     }
 
-    /** The envelope JSON, built the way {@code publish.lua} builds it. */
-    static String envelope(String id, String channel, String type, long ms, String data) {
-        return "{\"id\":\"" + id + "\",\"channel\":\"" + channel + "\",\"type\":\"" + type
-                + "\",\"ts\":\"" + TS.format(Instant.ofEpochMilli(ms)) + "\",\"data\":" + data + "}";
+    /**
+     * The event of a pub/sub message, which carries the entry's id, type and data as
+     * {@code <id> <type> <data>} (neither id nor type holds a space), or null if it is not one.
+     */
+    static ChannelEvent fromMessage(String channel, String message) {
+        int afterId = message.indexOf(' ');
+        int afterType = afterId < 0 ? -1 : message.indexOf(' ', afterId + 1);
+        if (afterType < 0 || message.length() < afterType + 3 || message.charAt(afterType + 1) != '{'
+                || message.charAt(message.length() - 1) != '}') {
+            return null;
+        }
+        EventId id;
+        try {
+            id = EventId.parse(message.substring(0, afterId));
+        } catch (RuntimeException e) {
+            return null;
+        }
+        return EnvelopeCodec.fromParts(id, channel, message.substring(afterId + 1, afterType),
+                message.substring(afterType + 1));
     }
 
     static String text(Object reply) {

@@ -1,34 +1,46 @@
 package io.realtime.gateway.websocket;
 
-import io.realtime.gateway.event.JsonFactories;
 import io.realtime.gateway.channel.SubscribeOutcome;
+import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.ErrorCode;
+import io.realtime.gateway.event.EventEncoding;
+import io.realtime.gateway.event.JsonFactories;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 
-/** The server-to-client control frames of DESIGN §6 (event frames come ready-made with the event). */
-final class ServerFrames {
+/** The server-to-client messages of DESIGN §6; an event's is made once and shared by every connection. */
+final class WebSocketFrames {
 
     static final String PONG = "{\"op\":\"pong\"}";
+    /**
+     * Messages waiting together are joined into one frame up to about this many characters; a
+     * single larger message still goes out whole, in a frame of its own.
+     */
+    static final int COALESCE_CHARS = 64 * 1024;
 
-    private ServerFrames() {
+    /** The {@code event} op: the envelope with {@code "op":"event"} in front. */
+    private final EventEncoding<WsFrame> event =
+            new EventEncoding<>("websocket", e -> WsFrame.event("{\"op\":\"event\"," + e.json().substring(1)));
+
+    WsFrame event(ChannelEvent e) {
+        return e.encoded(event);
     }
 
-    static String subscribed(String channel, SubscribeOutcome outcome, JsonValue ref) {
+    String subscribed(String channel, SubscribeOutcome outcome, JsonValue ref) {
         JsonObjectBuilder b = JsonFactories.object().add("op", "subscribed").add("channel", channel)
                 .add("recovered", outcome.recovered()).add("position", outcome.position());
         return withRef(b, ref);
     }
 
-    static String unsubscribed(String channel, JsonValue ref) {
+    String unsubscribed(String channel, JsonValue ref) {
         return withRef(JsonFactories.object().add("op", "unsubscribed").add("channel", channel), ref);
     }
 
-    static String ack(String id, String delivery, JsonValue ref) {
+    String ack(String id, String delivery, JsonValue ref) {
         return withRef(JsonFactories.object().add("op", "ack").add("id", id).add("delivery", delivery), ref);
     }
 
-    static String error(ErrorCode code, String message, JsonValue ref) {
+    String error(ErrorCode code, String message, JsonValue ref) {
         return withRef(JsonFactories.object().add("op", "error").add("code", code.wire())
                 .add("message", message), ref);
     }

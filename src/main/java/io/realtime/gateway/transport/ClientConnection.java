@@ -1,0 +1,171 @@
+package io.realtime.gateway.transport;
+
+import io.realtime.gateway.channel.ChannelManager;
+import io.realtime.gateway.channel.DeliveryStats;
+import io.realtime.gateway.channel.SubscribeOutcome;
+import io.realtime.gateway.channel.Subscriber;
+import io.realtime.gateway.event.ChannelName;
+import io.realtime.gateway.event.EventId;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What every client connection does whatever its transport: it subscribes through the channel
+ * core, queues frames on its bounded {@link OutboundQueue} (drained on the delivery threads), counts
+ * what it delivers and drops, and closes once, leaving nothing behind in the core or the registry.
+ * A transport supplies its frames, its writer and how its connection ends.
+ *
+ * @param <F> the transport's frame type
+ */
+public abstract class ClientConnection<F> implements Subscriber, GatewayConnection {
+
+    /** How one transport sends frames and ends its connection. */
+    public interface Wire<F> extends OutboundQueue.FrameWriter<F> {
+
+        /** Ends the connection with a reason; called once, after the queue is discarded. */
+        void end(CloseCause cause, String detail);
+    }
+
+    /** Why a connection ends: each transport says it its own way (a close code, the end of the stream). */
+    public enum CloseCause {
+        /** It read too slowly: more than the queue's bound was waiting. */
+        SLOW,
+        /** A write failed: the peer is gone. */
+        WRITE_FAILED,
+        /** The client ended it, or was found gone. */
+        CLIENT,
+        /** It stopped answering pings. */
+        TIMEOUT,
+        /** Its subscription could not be made. */
+        SUBSCRIBE_FAILED,
+        /** A message over the size limit. */
+        TOO_BIG,
+        /** The server is stopping. */
+        SHUTDOWN
+    }
+
+    private final ChannelManager core;
+    private final ConnectionRegistry registry;
+    private final DeliveryStats stats;
+    private final OutboundQueue<F> queue;
+    private final Set<String> channels = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private Wire<F> wire;
+
+    protected ClientConnection(ChannelManager core, ConnectionRegistry registry, DeliveryStats stats,
+                               DeliverySettings settings, Executor writers) {
+        this.core = core;
+        this.registry = registry;
+        this.stats = stats;
+        this.queue = new OutboundQueue<>(settings.queueSize(), settings.maxBatch(),
+                frames -> wire.write(frames), writers,
+                () -> close(CloseCause.SLOW, "more than " + settings.queueSize() + " frames waiting"),
+                error -> close(CloseCause.WRITE_FAILED, String.valueOf(error)));
+    }
+
+    /** Set once, before the connection is registered or subscribed. */
+    protected final void attach(Wire<F> wire) {
+        this.wire = wire;
+    }
+
+    /** Registers the connection; {@link ShuttingDownException} once the server stops. */
+    protected final void register() {
+        registry.add(this);
+    }
+
+    /**
+     * Subscribes through the core. A close that races it (overflow, write failure, the client
+     * leaving) never leaves the subscription behind: whichever comes second undoes it.
+     */
+    protected final SubscribeOutcome subscribe(ChannelName channel, EventId since) {
+        channels.add(channel.value());
+        SubscribeOutcome outcome;
+        try {
+            outcome = core.subscribe(this, channel, since);
+        } catch (RuntimeException e) {
+            channels.remove(channel.value());
+            throw e;
+        }
+        if (closed.get()) {
+            core.unsubscribe(this, channel.value());
+        }
+        return outcome;
+    }
+
+    /** @return false if this connection did not hold the channel */
+    protected final boolean unsubscribe(String channel) {
+        return channels.remove(channel) && core.unsubscribe(this, channel);
+    }
+
+    protected final boolean holds(String channel) {
+        return channels.contains(channel);
+    }
+
+    protected final int subscriptionCount() {
+        return channels.size();
+    }
+
+    /** Queues a frame; a refused one (cut off, or closing) counts as dropped when it is an event. */
+    protected final boolean send(F frame, boolean replayed, boolean isEvent) {
+        boolean queued = replayed ? queue.offerReplay(frame) : queue.offer(frame);
+        if (!queued && isEvent) {
+            stats.countDropped(1);
+        }
+        return queued;
+    }
+
+    /** Counts events a completed write delivered. */
+    protected final void delivered(int events) {
+        if (events > 0) {
+            stats.countDelivered(events);
+        }
+    }
+
+    protected final int queued() {
+        return queue.size();
+    }
+
+    public final boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Queues the transport's goodbye (if any) and completes once everything queued is written. */
+    @Override
+    public CompletionStage<Void> shutdown() {
+        if (closed.get()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        F goodbye = goodbye();
+        if (goodbye != null) {
+            queue.offer(goodbye);
+        }
+        return queue.closeWhenDrained();
+    }
+
+    /** The frame that tells a client the server is stopping, or null when the close says it. */
+    protected abstract F goodbye();
+
+    @Override
+    public void closeForShutdown() {
+        close(CloseCause.SHUTDOWN, "server shutdown");
+    }
+
+    /** Ends the connection and forgets it everywhere; safe to call more than once, from any thread. */
+    public final void close(CloseCause cause, String detail) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (String channel : List.copyOf(channels)) {
+            core.unsubscribe(this, channel);
+        }
+        channels.clear();
+        stats.countDropped(queue.discard());
+        registry.remove(this);
+        wire.end(cause, detail);
+    }
+}

@@ -1,0 +1,11 @@
+package io.realtime.gateway.transport;
+
+/**
+ * How much a connection may have waiting and how much one write may carry.
+ *
+ * @param queueSize frames a connection may have waiting before it is cut off as too slow
+ * @param maxBatch  most frames handed to one write (coalesced into one network write where the
+ *                  transport can)
+ */
+public record DeliverySettings(int queueSize, int maxBatch) {
+}

@@ -1,0 +1,128 @@
+package io.realtime.gateway.websocket;
+
+import io.realtime.gateway.broker.BrokerUnavailableException;
+import io.realtime.gateway.broker.Fallback;
+import io.realtime.gateway.broker.Publication;
+import io.realtime.gateway.channel.ChannelManager;
+import io.realtime.gateway.event.ChannelName;
+import io.realtime.gateway.event.ErrorCode;
+import io.realtime.gateway.event.EventDraft;
+import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.event.InvalidInputException;
+import io.realtime.gateway.event.JsonFactories;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.util.List;
+
+/**
+ * The client-to-server ops of DESIGN §6 for one connection: subscribe (with resume), unsubscribe,
+ * publish and ping. A bad message gets an {@code error} op with the message's {@code ref}; the
+ * connection stays. The connection's lifecycle (queue, writes, close) is not its business.
+ */
+final class WebSocketProtocol {
+
+    private final WebSocketConnection connection;
+    private final ChannelManager core;
+    private final WebSocketFrames frames;
+    private final int maxSubscriptions;
+
+    WebSocketProtocol(WebSocketConnection connection, ChannelManager core, WebSocketFrames frames,
+                      int maxSubscriptions) {
+        this.connection = connection;
+        this.core = core;
+        this.frames = frames;
+        this.maxSubscriptions = maxSubscriptions;
+    }
+
+    /** One whole text message from the client. */
+    void onMessage(String text) {
+        JsonObject message;
+        try (JsonReader reader = JsonFactories.reader(new StringReader(text))) {
+            JsonValue value = reader.readValue();
+            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+                connection.reply(frames.error(ErrorCode.BAD_JSON, "A frame must be a JSON object", null));
+                return;
+            }
+            message = value.asJsonObject();
+        } catch (JsonException e) {
+            connection.reply(frames.error(ErrorCode.BAD_JSON, "The frame is not valid JSON", null));
+            return;
+        } catch (RuntimeException e) {
+            // Parsson refuses nesting past its own limit with a plain RuntimeException.
+            connection.reply(frames.error(ErrorCode.BAD_JSON, "The frame is nested too deeply to read", null));
+            return;
+        }
+        JsonValue ref = message.get("ref");
+        try {
+            String op = message.get("op") instanceof JsonString s ? s.getString() : null;
+            if (op == null) {
+                throw new InvalidInputException(ErrorCode.BAD_OP, "'op' is required");
+            }
+            switch (op) {
+                case "subscribe" -> subscribe(message, ref);
+                case "unsubscribe" -> unsubscribe(message, ref);
+                case "publish" -> publish(message, ref);
+                case "ping" -> connection.reply(WebSocketFrames.PONG);
+                default -> throw new InvalidInputException(ErrorCode.BAD_OP, "Unknown op '" + abbreviate(op) + "'");
+            }
+        } catch (InvalidInputException e) {
+            connection.reply(frames.error(e.code(), e.getMessage(), ref));
+        } catch (BrokerUnavailableException e) {
+            connection.reply(frames.error(ErrorCode.UNAVAILABLE, e.getMessage(), ref));
+        }
+    }
+
+    private void subscribe(JsonObject message, JsonValue ref) {
+        ChannelName channel = core.channel(string(message, "channel", ErrorCode.BAD_CHANNEL));
+        JsonValue sinceValue = message.get("since");
+        EventId since = null;
+        if (sinceValue != null && sinceValue.getValueType() != JsonValue.ValueType.NULL) {
+            if (!(sinceValue instanceof JsonString s)) {
+                throw new InvalidInputException(ErrorCode.BAD_SINCE, "'since' must be an event id string");
+            }
+            since = EventId.parse(s.getString());
+        }
+        if (!connection.subscribed(channel.value()) && connection.subscriptions() >= maxSubscriptions) {
+            throw new InvalidInputException(ErrorCode.LIMIT,
+                    "At most " + maxSubscriptions + " subscriptions on one connection");
+        }
+        connection.subscribe(channel, since, ref);
+    }
+
+    private void unsubscribe(JsonObject message, JsonValue ref) {
+        String name = string(message, "channel", ErrorCode.BAD_CHANNEL);
+        if (!connection.unsubscribeFrom(name)) {
+            throw new InvalidInputException(ErrorCode.NOT_SUBSCRIBED, "Not subscribed to '" + abbreviate(name) + "'");
+        }
+        connection.reply(frames.unsubscribed(name, ref));
+    }
+
+    private void publish(JsonObject message, JsonValue ref) {
+        ChannelName channel = core.channel(string(message, "channel", ErrorCode.BAD_CHANNEL));
+        Fallback fallback;
+        try {
+            fallback = Fallback.parse(message.get("fallback") instanceof JsonString f ? f.getString() : null);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(ErrorCode.BAD_OP, e.getMessage());
+        }
+        Publication published = core.publish(
+                List.of(EventDraft.of(channel, message.get("type"), message.get("data"))), fallback);
+        connection.reply(frames.ack(published.events().get(0).id().toString(), published.delivery().wire(), ref));
+    }
+
+    private static String string(JsonObject message, String key, ErrorCode code) {
+        JsonValue v = message.get(key);
+        if (!(v instanceof JsonString s)) {
+            throw new InvalidInputException(code, "'" + key + "' is required and must be a string");
+        }
+        return s.getString();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    }
+}
