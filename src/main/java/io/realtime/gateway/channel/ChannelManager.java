@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The channel core, shared by every transport: channel validation, publishing through the broker,
@@ -42,10 +43,13 @@ public class ChannelManager {
 
     @Inject
     public ChannelManager(GatewayConfig config, Broker broker, DeliveryStats stats, DeliveryThreads threads) {
-        this(config.namespaces(), broker, stats, threads.executor());
+        this(config.namespaces(), broker, stats, threads.fanOut());
     }
 
-    /** @param fanOut where each channel's live events are fanned out to its subscribers */
+    /**
+     * @param fanOut runs the fan-out of live events, in the order they were handed over: one thread,
+     *               so events reach a connection in publish order across all its channels
+     */
     public ChannelManager(Namespaces namespaces, Broker broker, DeliveryStats stats, Executor fanOut) {
         this.namespaces = namespaces;
         this.broker = broker;
@@ -148,14 +152,25 @@ public class ChannelManager {
     }
 
     /**
-     * Hands an event the broker fired (from this instance or another) to the channel's fan-out,
-     * which delivers it to local subscribers on the delivery threads, in order.
+     * Hands an event the broker fired (from this instance or another) to the fan-out thread, which
+     * delivers it to local subscribers; the thread that published it (a request, a Redis link) goes
+     * on at once, however many subscribers the channel has.
      */
     void dispatch(@Observes ChannelEvent event) {
+        try {
+            fanOut.execute(() -> deliver(event));
+        } catch (RejectedExecutionException e) {
+            deliver(event); // the application is stopping
+        }
+    }
+
+    private void deliver(ChannelEvent event) {
         stats.dispatchLatency(System.currentTimeMillis() - event.publishedAtMs());
         ChannelSubscribers subs = channels.get(event.channel());
         if (subs != null) {
-            subs.post(event);
+            synchronized (subs) {
+                subs.dispatch(event);
+            }
         }
     }
 
@@ -179,7 +194,7 @@ public class ChannelManager {
 
     private ChannelSubscribers register(Subscriber subscriber, String name) {
         while (true) {
-            ChannelSubscribers subs = channels.computeIfAbsent(name, n -> new ChannelSubscribers(fanOut));
+            ChannelSubscribers subs = channels.computeIfAbsent(name, n -> new ChannelSubscribers());
             synchronized (subs) {
                 if (subs.retired) {
                     continue; // its last subscriber just left; the next lookup makes a new entry

@@ -6,9 +6,9 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -16,9 +16,11 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The threads that deliver: each channel's fan-out (in order, one channel on one thread at a time)
- * and the transports' writes to their clients, from one fixed pool with one queue. The thread that
- * published an event (a request, a Redis subscriber link) only hands it over.
+ * The threads that deliver: one fan-out thread, which hands every live event to the queues of its
+ * channel's subscribers in publish order, and a pool of writers, which drain those queues to the
+ * clients. The thread that published an event (a request, a Redis subscriber link) only hands it
+ * over. Fan-out costs a queue offer per subscriber, so one thread carries it; the writes are the
+ * expensive part and run on every core.
  *
  * <p>Why not the server's managed executor: Liberty captures and restores the application's
  * thread context for every task handed to it, and a fan-out hands it one task per client per
@@ -39,6 +41,7 @@ public class DeliveryThreads {
 
     private int threads;
     private ThreadPoolExecutor pool;
+    private ExecutorService fanOut;
 
     protected DeliveryThreads() {
         // for the CDI proxy
@@ -54,9 +57,15 @@ public class DeliveryThreads {
     void start() {
         pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 threadFactory);
+        fanOut = Executors.newSingleThreadExecutor(threadFactory);
     }
 
-    /** Where channels fan out and connections drain their queues. */
+    /** The fan-out thread: tasks run one at a time, in the order they were handed over. */
+    public Executor fanOut() {
+        return fanOut;
+    }
+
+    /** Where connections drain their queues. */
     public Executor executor() {
         return pool;
     }
@@ -70,14 +79,18 @@ public class DeliveryThreads {
         return pool.getQueue().size();
     }
 
-    /** Runs a no-op through the pool and waits for it: a pool that is stuck or gone fails it. */
+    /** Runs a no-op through the fan-out thread and the writers and waits: one stuck or gone fails it. */
     public void probe(long timeoutMs) throws Exception {
-        Future<?> probe = pool.submit(() -> { });
-        probe.get(timeoutMs, TimeUnit.MILLISECONDS);
+        Future<?> fanned = fanOut.submit(() -> { });
+        Future<?> written = pool.submit(() -> { });
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        fanned.get(timeoutMs, TimeUnit.MILLISECONDS);
+        written.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     @PreDestroy
     void stop() {
+        fanOut.shutdown();
         pool.shutdown();
         try {
             pool.awaitTermination(2, TimeUnit.SECONDS);

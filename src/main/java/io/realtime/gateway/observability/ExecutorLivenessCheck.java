@@ -8,7 +8,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
 /**
- * Liveness: the delivery threads (which write to clients) still run tasks. If they cannot run a
+ * Liveness: the delivery threads (the fan-out thread and the writers) still run tasks. If they cannot run a
  * trivial one within a second, no client is getting anything.
  */
 @Liveness

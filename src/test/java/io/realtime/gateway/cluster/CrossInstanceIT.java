@@ -93,7 +93,7 @@ class CrossInstanceIT {
                         Object reply = worker.eval(script,
                                 List.of("rt:h:{" + channel + "}", "rt:c:{" + channel + "}"),
                                 List.of(channel, "job_progress", data, "1000", "600"));
-                        published.add(new String(asBytes(((List<?>) reply).get(0)), java.nio.charset.StandardCharsets.UTF_8));
+                        published.add(new String(asBytes(reply), java.nio.charset.StandardCharsets.UTF_8));
                     }
                 }
             }

@@ -38,11 +38,13 @@ final class ChannelState {
         }
     }
 
-    /** Moves the position forward to a fired event's id; never back. */
-    synchronized void advance(EventId id) {
+    /** Moves the position forward to an event's id; never back. @return false if it was not ahead */
+    synchronized boolean advance(EventId id) {
         if (position == null || id.isAfter(position)) {
             position = id;
+            return true;
         }
+        return false;
     }
 
     @Override

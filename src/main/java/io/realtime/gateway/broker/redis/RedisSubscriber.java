@@ -277,7 +277,11 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     }
 
     private void fire(ChannelState state, ChannelEvent event) {
-        state.advance(event.id());
+        if (!state.advance(event.id())) {
+            // Fired already: a catch-up read the stream while the same events also came live. The
+            // core would drop the copy for every subscriber; firing it once keeps the order too.
+            return;
+        }
         try {
             fanOut.accept(event);
         } catch (RuntimeException e) {

@@ -122,7 +122,7 @@ class RedisClusterIT {
                 reply = worker.eval(script, List.of(prefix + "h:{" + c5 + "}", prefix + "c:{" + c5 + "}"),
                         List.of(c5, "job_completed", "{\"jobId\":\"c5\"}", "1000", "600", "SPUBLISH"));
             }
-            String workerId = StreamEvents.text(((List<?>) reply).get(0));
+            String workerId = StreamEvents.text(reply);
             List<String> got = onB.awaitDelivered(c5, 11, WAIT);
             assertEquals(workerId, got.get(got.size() - 1));
             assertTrue(b.status().subscriberAlive() && !b.status().degraded(), b.status().toString());
