@@ -76,7 +76,7 @@ class ClusterCrossInstanceIT {
                     if (round % 4 == 3) {
                         Object reply = worker.eval(script, List.of("rt:h:{" + c + "}", "rt:c:{" + c + "}"),
                                 List.of(c, "job_progress", data, "1000", "600", "SPUBLISH"));
-                        Object id = ((List<?>) reply).get(0);
+                        Object id = reply;
                         published.get(i).add(id instanceof byte[] b ? new String(b, StandardCharsets.UTF_8)
                                 : id.toString());
                     } else {

@@ -1,0 +1,84 @@
+// The gateway under test: `java -jar <jar>` per start, on fresh ports with a fresh extract dir, so that
+// a "cold" run really is the process's first traffic and two starts never share Liberty's work area.
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { startProcess, stopProcess, logTail, trackTempDir, removeTempDir } from '../processes.js';
+import { freePort } from '../ports.js';
+import { waitForOk } from '../http-probe.js';
+import { sleep } from '../clock.js';
+
+const READY_TIMEOUT_MS = 120000; // Liberty starts in 12-20 s here; a loaded machine can take much longer
+
+export function gatewayTarget({ jar, label = 'gateway', javaHome = null, javaOpts = '', runDir }) {
+  const java = javaHome ? join(javaHome, 'bin', 'java') : 'java';
+  const jcmd = javaHome ? join(javaHome, 'bin', 'jcmd') : 'jcmd';
+  let starts = 0;
+
+  return {
+    kind: 'gateway',
+    label,
+    transports: ['sse', 'ws'],
+    coldWarm: true, // a JVM's first traffic differs from its steady state; report both
+    describe: { jar, javaHome, javaOpts, java },
+
+    async start({ redisUrl = null } = {}) {
+      const httpPort = await freePort();
+      const httpsPort = await freePort();
+      const extractDir = trackTempDir(mkdtempSync(join(tmpdir(), 'rt-bench-wlp-')));
+      const logFile = join(runDir, `${label}-${++starts}-${httpPort}.log`);
+      const env = { HTTP_PORT: String(httpPort), HTTPS_PORT: String(httpsPort), WLP_JAR_EXTRACT_DIR: extractDir };
+      if (redisUrl) env.REDIS_URL = redisUrl;
+      const args = [...javaOpts.split(/\s+/).filter(Boolean), '-jar', jar];
+      const child = startProcess(java, args, { env, logFile });
+      const base = `http://127.0.0.1:${httpPort}`;
+      const instance = {
+        target: label,
+        port: httpPort,
+        base,
+        pids: [child.pid],
+        child,
+        async stop() {
+          await stopProcess(child, { graceMs: 15000 });
+          removeTempDir(extractDir);
+        },
+        // The JVM's own heap would otherwise hide or inflate per-connection memory; a full GC first.
+        async settleMemory() {
+          try {
+            execFileSync(jcmd, [String(child.pid), 'GC.run'], { stdio: 'ignore', timeout: 30000 });
+          } catch {
+            /* jcmd missing or refused: RSS is still read, just noisier */
+          }
+          await sleep(1000);
+        },
+      };
+      try {
+        await waitForOk(`${base}/health/ready`, { timeoutMs: READY_TIMEOUT_MS, child, what: `gateway ${label}` });
+      } catch (err) {
+        const tail = logTail(child);
+        await instance.stop();
+        throw new Error(`${err.message}\n--- ${logFile} ---\n${tail}`);
+      }
+      return instance;
+    },
+
+    subscriberSpec(instance, transport, channel) {
+      if (transport === 'sse') {
+        return { kind: 'gateway-sse', url: `${instance.base}/api/stream?channel=${encodeURIComponent(channel)}`, channel };
+      }
+      return { kind: 'gateway-ws', url: `ws://127.0.0.1:${instance.port}/ws`, channel };
+    },
+
+    wire: {
+      eventRequest: (channel, payload) => ({
+        path: `/api/channels/${channel}/events`,
+        body: `{"type":"bench","data":${payload}}`,
+      }),
+      batchRequest: (events) => ({
+        path: '/api/events',
+        body: `[${events.map((e) => `{"channel":"${e.channel}","type":"bench","data":${e.payload}}`).join(',')}]`,
+      }),
+    },
+  };
+}
