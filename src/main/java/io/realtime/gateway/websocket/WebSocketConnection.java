@@ -160,9 +160,12 @@ final class WebSocketConnection extends ClientConnection<WsFrame> implements Cli
             return CompletableFuture.failedFuture(new IllegalStateException("session closed"));
         }
         CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
-        StringBuilder text = null;
+        // Messages of the frame being gathered: [from, to) in the batch, `chars` long with separators.
+        int from = -1;
+        int chars = 0;
         int events = 0;
-        for (WsFrame frame : batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            WsFrame frame = batch.get(i);
             if (frame.kind() == WsFrame.Kind.PING) {
                 chain = chain.thenCompose(v -> ping());
                 continue;
@@ -170,25 +173,45 @@ final class WebSocketConnection extends ClientConnection<WsFrame> implements Cli
             if (frame.kind() == WsFrame.Kind.EVENT) {
                 events++;
             }
-            if (text != null && text.length() + frame.text().length() >= WebSocketFrames.COALESCE_CHARS) {
-                String full = text.toString();
-                chain = chain.thenCompose(v -> sendText(full));
-                text = null;
+            if (from >= 0 && chars + 1 + frame.text().length() > WebSocketFrames.COALESCE_CHARS) {
+                String text = join(batch, from, i, chars);
+                chain = chain.thenCompose(v -> sendText(text));
+                from = -1;
             }
-            if (text == null) {
-                text = new StringBuilder(Math.min(WebSocketFrames.COALESCE_CHARS,
-                        frame.text().length() * (batch.size() + 1)));
+            if (from < 0) {
+                from = i;
+                chars = frame.text().length();
             } else {
-                text.append('\n');
+                chars += 1 + frame.text().length();
             }
-            text.append(frame.text());
         }
-        if (text != null) {
-            String last = text.toString();
-            chain = chain.thenCompose(v -> sendText(last));
+        if (from >= 0) {
+            String text = join(batch, from, batch.size(), chars);
+            chain = chain.thenCompose(v -> sendText(text));
         }
         int delivered = events;
         return chain.thenRun(() -> delivered(delivered));
+    }
+
+    /** The texts of batch[from, to) one per line, pings left out; a lone message as it is. */
+    private static String join(List<WsFrame> batch, int from, int to, int chars) {
+        StringBuilder text = null;
+        String only = null;
+        for (int i = from; i < to; i++) {
+            WsFrame frame = batch.get(i);
+            if (frame.kind() == WsFrame.Kind.PING) {
+                continue;
+            }
+            if (only == null && text == null) {
+                only = frame.text();
+            } else {
+                if (text == null) {
+                    text = new StringBuilder(chars).append(only);
+                }
+                text.append('\n').append(frame.text());
+            }
+        }
+        return text == null ? only : text.toString();
     }
 
     private CompletableFuture<Void> sendText(String text) {
