@@ -4,7 +4,6 @@ import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.channel.SubscribeOutcome;
 import io.realtime.gateway.event.ChannelEvent;
-import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.event.JsonFactories;
 import io.realtime.gateway.transport.ClientConnection;
@@ -25,7 +24,7 @@ import java.util.logging.Logger;
  * same object for every subscriber ({@link SseFrames#single}); on a stream of several, the
  * {@code id:} is this stream's cursor, so the frame is built here around the shared envelope JSON.
  */
-final class SseConnection extends ClientConnection<SseFrame> implements ClientConnection.Wire<SseFrame> {
+final class SseConnection extends ClientConnection<SseFrame> {
 
     private static final Logger LOG = Logger.getLogger(SseConnection.class.getName());
 
@@ -57,7 +56,6 @@ final class SseConnection extends ClientConnection<SseFrame> implements ClientCo
         this.held = cursorCheck == null ? null : new ArrayList<>();
         this.sink = sink;
         this.frames = frames;
-        attach(this);
     }
 
     List<String> channels() {
@@ -68,10 +66,6 @@ final class SseConnection extends ClientConnection<SseFrame> implements ClientCo
     void open() {
         register();
         send(frames.connected(), false, false);
-    }
-
-    void subscribeTo(ChannelName channel, EventId since) {
-        subscribe(channel, since);
     }
 
     /**
@@ -143,7 +137,7 @@ final class SseConnection extends ClientConnection<SseFrame> implements ClientCo
     }
 
     @Override
-    public CompletionStage<?> write(List<SseFrame> batch) {
+    protected CompletionStage<?> write(List<SseFrame> batch) {
         if (sink.isClosed()) {
             return CompletableFuture.failedFuture(new IllegalStateException("sink closed"));
         }
@@ -164,7 +158,7 @@ final class SseConnection extends ClientConnection<SseFrame> implements ClientCo
     }
 
     @Override
-    public void end(CloseCause cause, String detail) {
+    protected void end(CloseCause cause, String detail) {
         LOG.log(Level.FINE, "SSE stream of {0} closed ({1}): {2}", new Object[] {channels, cause, detail});
         try {
             sink.close();

@@ -77,7 +77,7 @@ public class SseStreams {
         connection.open();
         try {
             for (int i = 0; i < channels.size(); i++) {
-                connection.subscribeTo(channels.get(i), since == null ? null : since[i]);
+                connection.subscribe(channels.get(i), since == null ? null : since[i]);
             }
         } catch (RuntimeException e) {
             connection.close(ClientConnection.CloseCause.SUBSCRIBE_FAILED, e.getMessage());

@@ -18,18 +18,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * What every client connection does whatever its transport: it subscribes through the channel
  * core, queues frames on its bounded {@link OutboundQueue} (drained on the delivery threads), counts
  * what it delivers and drops, and closes once, leaving nothing behind in the core or the registry.
- * A transport supplies its frames, its writer and how its connection ends.
+ * A transport supplies its frames, how it writes them and how its connection ends.
  *
  * @param <F> the transport's frame type
  */
 public abstract class ClientConnection<F> implements Subscriber, GatewayConnection {
-
-    /** How one transport sends frames and ends its connection. */
-    public interface Wire<F> extends OutboundQueue.FrameWriter<F> {
-
-        /** Ends the connection with a reason; called once, after the queue is discarded. */
-        void end(CloseCause cause, String detail);
-    }
 
     /** Why a connection ends: each transport says it its own way (a close code, the end of the stream). */
     public enum CloseCause {
@@ -55,7 +48,6 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     private final OutboundQueue<F> queue;
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private Wire<F> wire;
 
     protected ClientConnection(ChannelManager core, ConnectionRegistry registry, DeliveryStats stats,
                                DeliverySettings settings, Executor writers) {
@@ -63,14 +55,9 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         this.registry = registry;
         this.stats = stats;
         this.queue = new OutboundQueue<>(settings.queueSize(), settings.maxBatch(),
-                frames -> wire.write(frames), writers,
+                this::write, writers,
                 () -> close(CloseCause.SLOW, "more than " + settings.queueSize() + " frames waiting"),
                 error -> close(CloseCause.WRITE_FAILED, String.valueOf(error)));
-    }
-
-    /** Set once, before the connection is registered or subscribed. */
-    protected final void attach(Wire<F> wire) {
-        this.wire = wire;
     }
 
     /** Registers the connection; {@link ShuttingDownException} once the server stops. */
@@ -82,7 +69,7 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
      * Subscribes through the core. A close that races it (overflow, write failure, the client
      * leaving) never leaves the subscription behind: whichever comes second undoes it.
      */
-    protected final SubscribeOutcome subscribe(ChannelName channel, EventId since) {
+    public final SubscribeOutcome subscribe(ChannelName channel, EventId since) {
         channels.add(channel.value());
         SubscribeOutcome outcome;
         try {
@@ -98,15 +85,15 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     }
 
     /** @return false if this connection did not hold the channel */
-    protected final boolean unsubscribe(String channel) {
+    public final boolean unsubscribe(String channel) {
         return channels.remove(channel) && core.unsubscribe(this, channel);
     }
 
-    protected final boolean holds(String channel) {
+    public final boolean holds(String channel) {
         return channels.contains(channel);
     }
 
-    protected final int subscriptionCount() {
+    public final int subscriptionCount() {
         return channels.size();
     }
 
@@ -150,6 +137,12 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     /** The frame that tells a client the server is stopping, or null when the close says it. */
     protected abstract F goodbye();
 
+    /** Writes frames, in order; the stage completes when the transport took them all. */
+    protected abstract CompletionStage<?> write(List<F> frames);
+
+    /** Ends the connection with a reason; called once, after the queue is discarded. */
+    protected abstract void end(CloseCause cause, String detail);
+
     @Override
     public void closeForShutdown() {
         close(CloseCause.SHUTDOWN, "server shutdown");
@@ -166,6 +159,6 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         channels.clear();
         stats.countDropped(queue.discard());
         registry.remove(this);
-        wire.end(cause, detail);
+        end(cause, detail);
     }
 }

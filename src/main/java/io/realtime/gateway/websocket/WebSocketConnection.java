@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  * one per message. A protocol ping travels through the same queue, so there is only ever one send
  * in flight on the session.
  */
-final class WebSocketConnection extends ClientConnection<WsFrame> implements ClientConnection.Wire<WsFrame> {
+final class WebSocketConnection extends ClientConnection<WsFrame> {
 
     private static final Logger LOG = Logger.getLogger(WebSocketConnection.class.getName());
     static final CloseReason.CloseCode TRY_AGAIN_LATER = CloseReason.CloseCodes.getCloseCode(1013);
@@ -59,7 +59,6 @@ final class WebSocketConnection extends ClientConnection<WsFrame> implements Cli
         this.pingIntervalMs = pingIntervalMs;
         this.maxMessageBytes = maxMessageBytes;
         this.protocol = new WebSocketProtocol(this, core, frames, maxSubscriptions);
-        attach(this);
     }
 
     /** @throws io.realtime.gateway.transport.ShuttingDownException once the server is stopping */
@@ -103,18 +102,6 @@ final class WebSocketConnection extends ClientConnection<WsFrame> implements Cli
         }
     }
 
-    boolean unsubscribeFrom(String channel) {
-        return unsubscribe(channel);
-    }
-
-    boolean subscribed(String channel) {
-        return holds(channel);
-    }
-
-    int subscriptions() {
-        return subscriptionCount();
-    }
-
     void reply(String text) {
         send(WsFrame.reply(text), false, false);
     }
@@ -155,7 +142,7 @@ final class WebSocketConnection extends ClientConnection<WsFrame> implements Cli
      * together in one frame up to {@link WebSocketFrames#COALESCE_CHARS}, one frame after another.
      */
     @Override
-    public CompletionStage<?> write(List<WsFrame> batch) {
+    protected CompletionStage<?> write(List<WsFrame> batch) {
         if (!session.isOpen()) {
             return CompletableFuture.failedFuture(new IllegalStateException("session closed"));
         }
@@ -245,7 +232,7 @@ final class WebSocketConnection extends ClientConnection<WsFrame> implements Cli
      * close frame did not go out.
      */
     @Override
-    public void end(CloseCause cause, String detail) {
+    protected void end(CloseCause cause, String detail) {
         if (!session.isOpen()) {
             return;
         }

@@ -86,7 +86,7 @@ final class WebSocketProtocol {
             }
             since = EventId.parse(s.getString());
         }
-        if (!connection.subscribed(channel.value()) && connection.subscriptions() >= maxSubscriptions) {
+        if (!connection.holds(channel.value()) && connection.subscriptionCount() >= maxSubscriptions) {
             throw new InvalidInputException(ErrorCode.LIMIT,
                     "At most " + maxSubscriptions + " subscriptions on one connection");
         }
@@ -95,7 +95,7 @@ final class WebSocketProtocol {
 
     private void unsubscribe(JsonObject message, JsonValue ref) {
         String name = string(message, "channel", ErrorCode.BAD_CHANNEL);
-        if (!connection.unsubscribeFrom(name)) {
+        if (!connection.unsubscribe(name)) {
             throw new InvalidInputException(ErrorCode.NOT_SUBSCRIBED, "Not subscribed to '" + abbreviate(name) + "'");
         }
         connection.reply(frames.unsubscribed(name, ref));

@@ -36,14 +36,20 @@ final class RedisPublisher {
     /** @throws JedisException when Redis cannot take the events; none of them is then known to be in */
     List<ChannelEvent> publish(List<EventDraft> drafts, List<HistoryPolicy> policies) {
         UnifiedJedis redis = connector.commands();
+        // Each event's data serialised once: the script stores and publishes it, the envelope wraps it.
+        List<String> data = new ArrayList<>(drafts.size());
+        for (EventDraft draft : drafts) {
+            data.add(draft.data().toString());
+        }
         if (drafts.size() == 1) {
             EventDraft draft = drafts.get(0);
-            return List.of(event(draft, script.run(redis, keys(draft), args(draft, policies.get(0)))));
+            return List.of(event(draft, data.get(0), script.run(redis, keys(draft), args(draft, data.get(0), policies.get(0)))));
         }
         List<Response<Object>> responses = new ArrayList<>(drafts.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (int i = 0; i < drafts.size(); i++) {
-                responses.add(pipeline.evalsha(script.sha(), keys(drafts.get(i)), args(drafts.get(i), policies.get(i))));
+                responses.add(pipeline.evalsha(script.sha(), keys(drafts.get(i)),
+                        args(drafts.get(i), data.get(i), policies.get(i))));
             }
             pipeline.sync();
         }
@@ -59,9 +65,9 @@ final class RedisPublisher {
                 }
                 // The node lost its scripts (restart, failover): a NOSCRIPT had no effect, so running
                 // this one again, in order, is safe; run() loads the script first.
-                reply = script.run(redis, keys(draft), args(draft, policies.get(i)));
+                reply = script.run(redis, keys(draft), args(draft, data.get(i), policies.get(i)));
             }
-            events.add(event(draft, reply));
+            events.add(event(draft, data.get(i), reply));
         }
         return events;
     }
@@ -71,13 +77,13 @@ final class RedisPublisher {
         return List.of(keys.history(channel), keys.pubsub(channel));
     }
 
-    private List<String> args(EventDraft draft, HistoryPolicy policy) {
-        return List.of(draft.channel().value(), draft.type(), draft.data().toString(),
+    private List<String> args(EventDraft draft, String data, HistoryPolicy policy) {
+        return List.of(draft.channel().value(), draft.type(), data,
                 Integer.toString(policy.size()), Long.toString(StreamHistory.ttlSeconds(policy)), publishCommand);
     }
 
-    private static ChannelEvent event(EventDraft draft, Object reply) {
+    private static ChannelEvent event(EventDraft draft, String data, Object reply) {
         EventId id = EventId.parse(StreamEvents.text(reply));
-        return EnvelopeCodec.fromParts(id, draft.channel().value(), draft.type(), draft.data().toString());
+        return EnvelopeCodec.fromParts(id, draft.channel().value(), draft.type(), data);
     }
 }
