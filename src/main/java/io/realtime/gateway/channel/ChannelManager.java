@@ -13,6 +13,7 @@ import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,14 +37,17 @@ public class ChannelManager {
     private Broker broker;
     private DeliveryStats stats;
     private Executor fanOut;
+    private Derivations derivations = Derivations.NONE;
 
     protected ChannelManager() {
         // for the CDI proxy
     }
 
     @Inject
-    public ChannelManager(GatewayConfig config, Broker broker, DeliveryStats stats, DeliveryThreads threads) {
+    public ChannelManager(GatewayConfig config, Broker broker, DeliveryStats stats, DeliveryThreads threads,
+                          Instance<EventDeriver> derivers) {
         this(config.namespaces(), broker, stats, threads.fanOut());
+        this.derivations = new Derivations(derivers);
     }
 
     /**
@@ -75,16 +79,20 @@ public class ChannelManager {
     /**
      * Publishes in order and says how the events went out ({@link Publication#delivery()}):
      * {@code fallback} is the publisher's choice for when the cluster's broker is unreachable.
+     * A product stream's drafts are derived first ({@link EventDeriver}), so what is stored is the
+     * derived event.
      *
      * @throws io.realtime.gateway.broker.BrokerUnavailableException when refused
      */
-    public Publication publish(List<EventDraft> drafts, Fallback fallback) {
+    public Publication publish(List<EventDraft> inputs, Fallback fallback) {
+        List<EventDraft> drafts = derivations.derive(inputs);
         List<HistoryPolicy> policies = new ArrayList<>(drafts.size());
         for (EventDraft draft : drafts) {
             policies.add(namespaces.history(draft.channel().value()));
         }
         Publication publication = broker.publish(drafts, policies, fallback);
         stats.countPublished(publication.events().size());
+        derivations.published(publication.events(), drafts);
         return publication;
     }
 
@@ -128,6 +136,14 @@ public class ChannelManager {
             position.pending = null;
             return outcome;
         }
+    }
+
+    /**
+     * The channel's current position: the id of its last event, or a point below any future id
+     * when it has none (history expired or never written).
+     */
+    public EventId position(ChannelName channel) {
+        return broker.historyAfter(channel.value(), null, namespaces.history(channel.value())).top();
     }
 
     /** @return false if the subscriber did not hold the channel */

@@ -13,6 +13,7 @@ public enum ErrorCode {
     BAD_SINCE("bad_since", 400, "Invalid event id"),
     BAD_REQUEST("bad_request", 400, "Bad request"),
     UNKNOWN_NAMESPACE("unknown_namespace", 404, "Unknown namespace"),
+    NOT_FOUND("not_found", 404, "Not found"),
     NOT_SUBSCRIBED("not_subscribed", 400, "Not subscribed"),
     TOO_LARGE("too_large", 413, "Request too large"),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type"),

@@ -38,6 +38,7 @@ final class SseConnection extends ClientConnection<SseFrame> {
      * cursor cannot be written until each channel has a position. Null once the stream is open.
      */
     private List<Held> held;
+    private final StreamOptions options;
 
     private record Held(ChannelEvent event, boolean replayed) {
     }
@@ -48,8 +49,9 @@ final class SseConnection extends ClientConnection<SseFrame> {
      */
     SseConnection(List<String> channels, EventId[] since, SseEventSink sink, SseFrames frames,
                   ChannelManager core, ConnectionRegistry registry, DeliveryStats stats,
-                  DeliverySettings settings, Executor writers) {
+                  DeliverySettings settings, Executor writers, StreamOptions options) {
         super(core, registry, stats, settings, writers);
+        this.options = options;
         this.channels = channels;
         this.cursorCheck = channels.size() > 1 ? StreamCursor.check(channels) : null;
         this.positions = since == null ? new EventId[channels.size()] : since.clone();
@@ -93,7 +95,7 @@ final class SseConnection extends ClientConnection<SseFrame> {
         if (positions[index] == null || (outcome.reset() && outcome.replayed() == 0)) {
             positions[index] = EventId.parse(outcome.position());
         }
-        if (outcome.reset()) {
+        if (outcome.reset() && !options.latestFirst()) {
             String data = JsonFactories.object().add("channel", channel).add("reason", "history_gap")
                     .build().toString();
             send(frames.control("reset", data), false, false);
@@ -115,6 +117,9 @@ final class SseConnection extends ClientConnection<SseFrame> {
             frame = frames.event(event, currentId());
         }
         send(frame, replayed, true);
+        if (options.endOn().contains(event.type())) {
+            endWhenDrained(CloseCause.FINISHED, event.type());
+        }
     }
 
     @Override

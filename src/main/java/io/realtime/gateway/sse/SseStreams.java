@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
 
@@ -72,8 +73,42 @@ public class SseStreams {
      * @throws io.realtime.gateway.transport.ShuttingDownException once the server is stopping
      */
     void open(List<ChannelName> channels, EventId[] since, SseEventSink sink) {
+        open(channels, since, sink, StreamOptions.GENERIC);
+    }
+
+    /**
+     * Opens the stream of one channel a seed route asks for (DESIGN §5): resumed from the client's
+     * {@code Last-Event-ID} when it sent one, else, with {@link StreamOptions#latestFirst()}, from
+     * the channel's last event (the job's state, the latest snapshot).
+     *
+     * @param lastEventId the client's resume id, or null
+     * @throws io.realtime.gateway.event.InvalidInputException for a malformed id
+     */
+    public void open(ChannelName channel, String lastEventId, SseEventSink sink, HttpServletResponse response,
+                     StreamOptions options) {
+        EventId since = lastEventId == null || lastEventId.isBlank() ? null : EventId.parse(lastEventId.trim());
+        StreamOptions effective = options;
+        if (since == null && options.latestFirst()) {
+            since = justBefore(core.position(channel));
+        } else {
+            effective = new StreamOptions(false, options.endOn());
+        }
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no");
+        open(List.of(channel), since == null ? null : new EventId[] {since}, sink, effective);
+    }
+
+    /** The greatest id below {@code id}: resuming from it replays the event {@code id} itself. */
+    private static EventId justBefore(EventId id) {
+        if (id.seq() > 0) {
+            return new EventId(id.ms(), id.seq() - 1);
+        }
+        return id.ms() > 0 ? new EventId(id.ms() - 1, Long.MAX_VALUE) : null;
+    }
+
+    private void open(List<ChannelName> channels, EventId[] since, SseEventSink sink, StreamOptions options) {
         SseConnection connection = new SseConnection(channels.stream().map(ChannelName::value).toList(),
-                since, sink, frames, core, registry, stats, delivery, threads.executor());
+                since, sink, frames, core, registry, stats, delivery, threads.executor(), options);
         connection.open();
         try {
             for (int i = 0; i < channels.size(); i++) {

@@ -39,7 +39,9 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         /** A message over the size limit. */
         TOO_BIG,
         /** The server is stopping. */
-        SHUTDOWN
+        SHUTDOWN,
+        /** What the stream was about is over (a finished job): nothing more will come. */
+        FINISHED
     }
 
     private final ChannelManager core;
@@ -132,6 +134,15 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
             queue.offer(goodbye);
         }
         return queue.closeWhenDrained();
+    }
+
+    /**
+     * Ends the connection once everything queued so far is written, refusing anything later: a
+     * stream whose subject is over. Safe under the channel's lock: the close runs when the last
+     * write completes, on a writer thread.
+     */
+    protected final void endWhenDrained(CloseCause cause, String detail) {
+        queue.closeWhenDrained().thenRun(() -> close(cause, detail));
     }
 
     /** The frame that tells a client the server is stopping, or null when the close says it. */

@@ -248,7 +248,7 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
             case SLOW -> TRY_AGAIN_LATER;
             case WRITE_FAILED -> CloseReason.CloseCodes.CLOSED_ABNORMALLY;
             case TOO_BIG -> CloseReason.CloseCodes.TOO_BIG;
-            case CLIENT, TIMEOUT, SHUTDOWN, SUBSCRIBE_FAILED -> CloseReason.CloseCodes.GOING_AWAY;
+            case CLIENT, TIMEOUT, SHUTDOWN, SUBSCRIBE_FAILED, FINISHED -> CloseReason.CloseCodes.GOING_AWAY;
         };
     }
 

@@ -1,0 +1,121 @@
+package io.realtime.gateway.routes;
+
+import io.realtime.gateway.channel.ChannelManager;
+import io.realtime.gateway.sse.SseStreams;
+import io.realtime.gateway.sse.StreamOptions;
+import io.realtime.gateway.stream.job.JobDeriver;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.Set;
+
+/**
+ * The seed's stream routes (DESIGN §5), thin SSE aliases of one channel each: the subject's latest
+ * state first (its last event), then live updates; a client that sends {@code Last-Event-ID} resumes
+ * from it instead. Each route is its own root resource so that it outranks the generic
+ * {@code /api/stream}.
+ */
+public final class SeedRoutes {
+
+    private static final StreamOptions SNAPSHOT_FIRST = new StreamOptions(true, Set.of());
+    private static final StreamOptions JOB = new StreamOptions(true, Set.of(JobDeriver.COMPLETED, JobDeriver.FAILED));
+
+    private SeedRoutes() {
+    }
+
+    /** What the three aliases share: the channel, the resume id, the stream. */
+    abstract static class Alias {
+
+        private final ChannelManager core;
+        private final SseStreams streams;
+
+        Alias(ChannelManager core, SseStreams streams) {
+            this.core = core;
+            this.streams = streams;
+        }
+
+        void open(String channel, String header, String param, HttpServletResponse response, SseEventSink sink,
+                  StreamOptions options) {
+            String resume = header != null && !header.isBlank() ? header : param;
+            streams.open(core.channel(channel), resume, sink, response, options);
+        }
+    }
+
+    /** {@code GET /api/stream/render-progress/{jobId}}: the job's state, its frames, and the end with the job. */
+    @Path("/stream/render-progress/{jobId}")
+    @RequestScoped
+    public static class RenderProgress extends Alias {
+
+        protected RenderProgress() {
+            super(null, null);
+        }
+
+        @Inject
+        public RenderProgress(ChannelManager core, SseStreams streams) {
+            super(core, streams);
+        }
+
+        @GET
+        @Produces(MediaType.SERVER_SENT_EVENTS)
+        public void stream(@PathParam("jobId") String jobId, @HeaderParam("Last-Event-ID") String header,
+                           @QueryParam("lastEventId") String param, @Context HttpServletResponse response,
+                           @Context SseEventSink sink) {
+            open("job:" + jobId, header, param, response, sink, JOB);
+        }
+    }
+
+    /** {@code GET /api/stream/campaign-metrics/{campaignId}}: the latest snapshot, then live updates. */
+    @Path("/stream/campaign-metrics/{campaignId}")
+    @RequestScoped
+    public static class CampaignMetrics extends Alias {
+
+        protected CampaignMetrics() {
+            super(null, null);
+        }
+
+        @Inject
+        public CampaignMetrics(ChannelManager core, SseStreams streams) {
+            super(core, streams);
+        }
+
+        @GET
+        @Produces(MediaType.SERVER_SENT_EVENTS)
+        public void stream(@PathParam("campaignId") String campaignId, @HeaderParam("Last-Event-ID") String header,
+                           @QueryParam("lastEventId") String param, @Context HttpServletResponse response,
+                           @Context SseEventSink sink) {
+            open("campaign:" + campaignId, header, param, response, sink, SNAPSHOT_FIRST);
+        }
+    }
+
+    /** {@code GET /api/stream/ab-test-results/{testId}}: the latest results, then live updates. */
+    @Path("/stream/ab-test-results/{testId}")
+    @RequestScoped
+    public static class AbTestResults extends Alias {
+
+        protected AbTestResults() {
+            super(null, null);
+        }
+
+        @Inject
+        public AbTestResults(ChannelManager core, SseStreams streams) {
+            super(core, streams);
+        }
+
+        @GET
+        @Produces(MediaType.SERVER_SENT_EVENTS)
+        public void stream(@PathParam("testId") String testId, @HeaderParam("Last-Event-ID") String header,
+                           @QueryParam("lastEventId") String param, @Context HttpServletResponse response,
+                           @Context SseEventSink sink) {
+            open("abtest:" + testId, header, param, response, sink, SNAPSHOT_FIRST);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.realtime.gateway.stream.alerts;
+
+import io.realtime.gateway.channel.ChannelManager;
+import io.realtime.gateway.event.ErrorCode;
+import io.realtime.gateway.event.InvalidInputException;
+import io.realtime.gateway.stream.Inputs;
+import io.realtime.gateway.stream.PayloadJson;
+import io.realtime.gateway.stream.campaign.Figures;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** {@code /api/alerts/rules}: threshold rules on campaign metrics, created, listed and deleted. */
+@Path("/alerts/rules")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class AlertRulesResource {
+
+    private static final Set<String> OPERATORS = Set.of("above", "below");
+    private static final Set<String> SEVERITIES = Set.of("info", "warning", "critical");
+
+    private final AlertRules rules;
+    private final ChannelManager core;
+    private final PayloadJson json;
+
+    protected AlertRulesResource() {
+        this(null, null, null);
+    }
+
+    @Inject
+    public AlertRulesResource(AlertRules rules, ChannelManager core, PayloadJson json) {
+        this.rules = rules;
+        this.core = core;
+        this.json = json;
+    }
+
+    /** {@code {"userId","campaignId","metric","operator":"above|below","threshold","severity"?,"title"?}} → 201 with the rule. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(String body) {
+        JsonObject in = Inputs.object(body);
+        String userId = Inputs.text(in, "userId", true, 128);
+        core.channel("alerts:" + userId); // the owner's channel must be a valid name
+        String campaignId = Inputs.text(in, "campaignId", true, 128);
+        core.channel("campaign:" + campaignId);
+        String metric = oneOf(in, "metric", Set.copyOf(Figures.NAMES), null);
+        String operator = oneOf(in, "operator", OPERATORS, null);
+        double threshold = Inputs.number(in, "threshold");
+        String severity = oneOf(in, "severity", SEVERITIES, "warning");
+        String title = Inputs.text(in, "title", false, 200);
+        AlertRule rule = new AlertRule(UUID.randomUUID().toString(), userId, campaignId, metric, operator,
+                threshold, severity, title);
+        rules.add(rule);
+        return Response.created(URI.create("alerts/rules/" + rule.id())).entity(json.toJson(rule)).build();
+    }
+
+    /** {@code ?userId=} for one user's rules; without it, every rule. */
+    @GET
+    public String list(@QueryParam("userId") String userId) {
+        return json.toJson(new RuleList(rules.list(userId)));
+    }
+
+    @GET
+    @Path("{id}")
+    public String get(@PathParam("id") String id) {
+        return json.toJson(rules.find(id).orElseThrow(() -> notFound(id)));
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") String id) {
+        if (!rules.remove(id)) {
+            throw notFound(id);
+        }
+        return Response.noContent().build();
+    }
+
+    /** The body of a listing. */
+    public record RuleList(List<AlertRule> rules) {
+    }
+
+    private static String oneOf(JsonObject in, String name, Set<String> allowed, String otherwise) {
+        String value = Inputs.text(in, name, otherwise == null, 64);
+        if (value == null) {
+            return otherwise;
+        }
+        if (!allowed.contains(value)) {
+            throw Inputs.bad("'" + name + "' must be one of " + new java.util.TreeSet<>(allowed) + "; got '" + value + "'");
+        }
+        return value;
+    }
+
+    private static InvalidInputException notFound(String id) {
+        return new InvalidInputException(ErrorCode.NOT_FOUND, "No alert rule with id '" + id + "'");
+    }
+}
