@@ -26,8 +26,8 @@ import java.util.Set;
  */
 public final class SeedRoutes {
 
-    private static final StreamOptions SNAPSHOT_FIRST = new StreamOptions(true, Set.of());
-    private static final StreamOptions JOB = new StreamOptions(true, Set.of(JobDeriver.COMPLETED, JobDeriver.FAILED));
+    private static final StreamOptions SNAPSHOT_FIRST = new StreamOptions(StreamOptions.Start.LATEST, Set.of());
+    private static final StreamOptions JOB = new StreamOptions(StreamOptions.Start.LATEST, Set.of(JobDeriver.COMPLETED, JobDeriver.FAILED));
 
     private SeedRoutes() {
     }

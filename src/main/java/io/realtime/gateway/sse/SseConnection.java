@@ -38,20 +38,25 @@ final class SseConnection extends ClientConnection<SseFrame> {
      * cursor cannot be written until each channel has a position. Null once the stream is open.
      */
     private List<Held> held;
-    private final StreamOptions options;
+    private final java.util.Set<String> endOn;
+    private final boolean quietReset;
 
     private record Held(ChannelEvent event, boolean replayed) {
     }
 
     /**
-     * @param since the resume id of each channel, or null: until a channel's events move it, its
-     *              place in the cursor is where the client asked to resume from
+     * @param since      the resume id of each channel, or null: until a channel's events move it, its
+     *                   place in the cursor is where the client asked to resume from
+     * @param endOn      event types after which the stream ends (a seed route's: a finished job)
+     * @param quietReset the resume ids are the server's choice (a seed route starting from the latest
+     *                   event), so history not reaching them is no gap to tell the client of
      */
     SseConnection(List<String> channels, EventId[] since, SseEventSink sink, SseFrames frames,
                   ChannelManager core, ConnectionRegistry registry, DeliveryStats stats,
-                  DeliverySettings settings, Executor writers, StreamOptions options) {
+                  DeliverySettings settings, Executor writers, java.util.Set<String> endOn, boolean quietReset) {
         super(core, registry, stats, settings, writers);
-        this.options = options;
+        this.endOn = endOn;
+        this.quietReset = quietReset;
         this.channels = channels;
         this.cursorCheck = channels.size() > 1 ? StreamCursor.check(channels) : null;
         this.positions = since == null ? new EventId[channels.size()] : since.clone();
@@ -95,7 +100,7 @@ final class SseConnection extends ClientConnection<SseFrame> {
         if (positions[index] == null || (outcome.reset() && outcome.replayed() == 0)) {
             positions[index] = EventId.parse(outcome.position());
         }
-        if (outcome.reset() && !options.latestFirst()) {
+        if (outcome.reset() && !quietReset) {
             String data = JsonFactories.object().add("channel", channel).add("reason", "history_gap")
                     .build().toString();
             send(frames.control("reset", data), false, false);
@@ -117,7 +122,7 @@ final class SseConnection extends ClientConnection<SseFrame> {
             frame = frames.event(event, currentId());
         }
         send(frame, replayed, true);
-        if (options.endOn().contains(event.type())) {
+        if (endOn.contains(event.type())) {
             endWhenDrained(CloseCause.FINISHED, event.type());
         }
     }

@@ -73,13 +73,12 @@ public class SseStreams {
      * @throws io.realtime.gateway.transport.ShuttingDownException once the server is stopping
      */
     void open(List<ChannelName> channels, EventId[] since, SseEventSink sink) {
-        open(channels, since, sink, StreamOptions.GENERIC);
+        open(channels, since, sink, StreamOptions.GENERIC, false);
     }
 
     /**
      * Opens the stream of one channel a seed route asks for (DESIGN §5): resumed from the client's
-     * {@code Last-Event-ID} when it sent one, else, with {@link StreamOptions#latestFirst()}, from
-     * the channel's last event (the job's state, the latest snapshot).
+     * {@code Last-Event-ID} when it sent one, else from where {@link StreamOptions#start()} says.
      *
      * @param lastEventId the client's resume id, or null
      * @throws io.realtime.gateway.event.InvalidInputException for a malformed id
@@ -87,15 +86,14 @@ public class SseStreams {
     public void open(ChannelName channel, String lastEventId, SseEventSink sink, HttpServletResponse response,
                      StreamOptions options) {
         EventId since = lastEventId == null || lastEventId.isBlank() ? null : EventId.parse(lastEventId.trim());
-        StreamOptions effective = options;
-        if (since == null && options.latestFirst()) {
-            since = justBefore(core.position(channel));
-        } else {
-            effective = new StreamOptions(false, options.endOn());
+        boolean quietReset = false;
+        if (since == null && options.start() != StreamOptions.Start.NOW) {
+            since = options.start() == StreamOptions.Start.BEGINNING ? EventId.ZERO : justBefore(core.position(channel));
+            quietReset = true;
         }
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
-        open(List.of(channel), since == null ? null : new EventId[] {since}, sink, effective);
+        open(List.of(channel), since == null ? null : new EventId[] {since}, sink, options, quietReset);
     }
 
     /** The greatest id below {@code id}: resuming from it replays the event {@code id} itself. */
@@ -106,9 +104,11 @@ public class SseStreams {
         return id.ms() > 0 ? new EventId(id.ms() - 1, Long.MAX_VALUE) : null;
     }
 
-    private void open(List<ChannelName> channels, EventId[] since, SseEventSink sink, StreamOptions options) {
+    /** @param quietReset the resume id is the server's choice, not the client's: a gap is no reset */
+    private void open(List<ChannelName> channels, EventId[] since, SseEventSink sink, StreamOptions options,
+                      boolean quietReset) {
         SseConnection connection = new SseConnection(channels.stream().map(ChannelName::value).toList(),
-                since, sink, frames, core, registry, stats, delivery, threads.executor(), options);
+                since, sink, frames, core, registry, stats, delivery, threads.executor(), options.endOn(), quietReset);
         connection.open();
         try {
             for (int i = 0; i < channels.size(); i++) {

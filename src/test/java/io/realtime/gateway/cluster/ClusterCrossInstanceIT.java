@@ -72,7 +72,7 @@ class ClusterCrossInstanceIT {
             for (int round = 0; round < 8; round++) {
                 for (int i = 0; i < channels.size(); i++) {
                     String c = channels.get(i);
-                    String data = "{\"jobId\":\"" + c + "\",\"stage\":\"s\",\"frame\":" + round + ",\"totalFrames\":8}";
+                    String data = "{\"jobId\":\"" + c.substring("job:".length()) + "\",\"stage\":\"s\",\"frame\":" + round + ",\"totalFrames\":8}";
                     if (round % 4 == 3) {
                         Object reply = worker.eval(script, List.of("rt:h:{" + c + "}", "rt:c:{" + c + "}"),
                                 List.of(c, "job_progress", data, "1000", "600", "SPUBLISH"));

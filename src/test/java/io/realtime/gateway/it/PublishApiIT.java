@@ -31,7 +31,7 @@ class PublishApiIT {
     @Test
     void publishAnswers202WithTheId() {
         String channel = SseIT.channel("pub");
-        HttpResponse<String> r = HTTP.post(events(channel), JSON, "{\"type\":\"job_progress\",\"data\":{\"frame\":1}}");
+        HttpResponse<String> r = HTTP.post(events(channel), JSON, "{\"type\":\"job_log\",\"data\":{\"frame\":1}}");
         assertEquals(202, r.statusCode(), r.body());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith(JSON));
         String id = GatewayHttp.json(r.body()).getString("id");

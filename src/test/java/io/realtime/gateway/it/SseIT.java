@@ -56,7 +56,7 @@ class SseIT {
 
             List<String> published = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                published.add(HTTP.publish(channel, "job_progress", "{\"n\":" + i + ",\"text\":\"é\\u2028x\"}"));
+                published.add(HTTP.publish(channel, "job_log", "{\"n\":" + i + ",\"text\":\"é\\u2028x\"}"));
             }
             List<SseFrame> frames = sse.until(f -> published.get(199).equals(f.id()), WAIT);
             List<SseFrame> events = frames.stream().filter(f -> f.event() != null).toList();
@@ -66,11 +66,11 @@ class SseIT {
             for (int i = 0; i < 200; i++) {
                 SseFrame frame = events.get(i);
                 JsonObject envelope = frame.json();
-                assertEquals("job_progress", frame.event());
+                assertEquals("job_log", frame.event());
                 assertEquals(published.get(i), frame.id(), "the SSE id of a one-channel stream is the event id");
                 assertEquals(published.get(i), envelope.getString("id"));
                 assertEquals(channel, envelope.getString("channel"));
-                assertEquals("job_progress", envelope.getString("type"));
+                assertEquals("job_log", envelope.getString("type"));
                 Instant ts = Instant.parse(envelope.getString("ts"));
                 assertTrue(Duration.between(ts, Instant.now()).abs().toMinutes() < 5, "ts " + ts);
                 assertEquals(i, envelope.getJsonObject("data").getInt("n"));

@@ -39,14 +39,14 @@ class WebSocketIT {
 
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
-                ids.add(HTTP.publish(channel, "job_progress", "{\"n\":" + i + "}"));
+                ids.add(HTTP.publish(channel, "job_log", "{\"n\":" + i + "}"));
             }
             List<JsonObject> events = ws.events(30, WAIT);
             for (int i = 0; i < 30; i++) {
                 JsonObject e = events.get(i);
                 assertEquals(ids.get(i), e.getString("id"));
                 assertEquals(channel, e.getString("channel"));
-                assertEquals("job_progress", e.getString("type"));
+                assertEquals("job_log", e.getString("type"));
                 assertNotNull(e.getString("ts"));
                 assertEquals(i, e.getJsonObject("data").getInt("n"));
             }
@@ -57,7 +57,7 @@ class WebSocketIT {
             assertEquals(channel, unsubscribed.getString("channel"));
             assertEquals("2", unsubscribed.getString("ref"));
 
-            HTTP.publish(channel, "job_progress", "{\"n\":99}");
+            HTTP.publish(channel, "job_log", "{\"n\":99}");
             ws.sendOp("op", "ping");
             // The pong comes after anything queued before it: no event slipped in between.
             assertEquals("pong", ws.next(WAIT).getString("op"));
@@ -113,7 +113,7 @@ class WebSocketIT {
         try (WsTestClient publisher = WsTestClient.connect(WS); WsTestClient subscriber = WsTestClient.connect(WS)) {
             subscriber.subscribe(channel, null, WAIT);
             publisher.send("{\"op\":\"publish\",\"channel\":\"" + channel
-                    + "\",\"type\":\"job_progress\",\"data\":{\"frame\":3},\"ref\":\"p1\"}");
+                    + "\",\"type\":\"job_log\",\"data\":{\"frame\":3},\"ref\":\"p1\"}");
             JsonObject ack = publisher.next(WAIT);
             assertEquals("ack", ack.getString("op"), ack.toString());
             assertEquals("p1", ack.getString("ref"));
@@ -123,7 +123,7 @@ class WebSocketIT {
             JsonObject event = subscriber.next("event", WAIT);
             assertEquals(id, event.getString("id"));
             assertEquals(channel, event.getString("channel"));
-            assertEquals("job_progress", event.getString("type"));
+            assertEquals("job_log", event.getString("type"));
             assertEquals(3, event.getJsonObject("data").getInt("frame"));
 
             // Without data: data is {}; a numeric ref is echoed as it came.
