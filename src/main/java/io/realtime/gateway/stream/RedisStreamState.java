@@ -42,11 +42,16 @@ public final class RedisStreamState implements StreamState, AutoCloseable {
 
     public RedisStreamState(RedisSettings settings) {
         this.prefix = settings.keyPrefix() + "s:";
+        this.redis = client(settings, "rt-gateway-streams", 8);
+    }
+
+    /** A pooled client of the shared Redis (standalone or cluster), named for {@code CLIENT LIST}. */
+    public static UnifiedJedis client(RedisSettings settings, String name, int poolSize) {
         URI first = settings.urls().get(0);
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) settings.timeout().toMillis())
                 .socketTimeoutMillis((int) settings.timeout().toMillis())
-                .clientName("rt-gateway-streams")
+                .clientName(name)
                 .ssl(JedisURIHelper.isRedisSSLScheme(first));
         String user = JedisURIHelper.getUser(first);
         String password = JedisURIHelper.getPassword(first);
@@ -61,19 +66,18 @@ public final class RedisStreamState implements StreamState, AutoCloseable {
         }
         JedisClientConfig clientConfig = config.build();
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(8);
-        pool.setMaxIdle(8);
+        pool.setMaxTotal(poolSize);
+        pool.setMaxIdle(poolSize);
         pool.setMaxWait(settings.timeout());
         if (settings.cluster()) {
             Set<HostAndPort> seeds = new LinkedHashSet<>();
             for (URI url : settings.urls()) {
                 seeds.add(JedisURIHelper.getHostAndPort(url));
             }
-            redis = RedisClusterClient.builder().nodes(seeds).clientConfig(clientConfig).poolConfig(pool).build();
-        } else {
-            redis = RedisClient.builder().hostAndPort(JedisURIHelper.getHostAndPort(first))
-                    .clientConfig(clientConfig).poolConfig(pool).build();
+            return RedisClusterClient.builder().nodes(seeds).clientConfig(clientConfig).poolConfig(pool).build();
         }
+        return RedisClient.builder().hostAndPort(JedisURIHelper.getHostAndPort(first))
+                .clientConfig(clientConfig).poolConfig(pool).build();
     }
 
     @Override

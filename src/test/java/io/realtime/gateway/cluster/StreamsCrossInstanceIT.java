@@ -23,6 +23,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * The product streams' derived state with two instances sharing one Redis: consecutive job frames
@@ -141,6 +143,33 @@ class StreamsCrossInstanceIT {
         // What a restarted instance reads them from (every instance reads them there, as the test above shows).
         try (RedisClient client = RedisClient.create(redis.url())) {
             assertEquals(GatewayHttp.json(created.body()), GatewayHttp.json(client.hget("rt:s:alert-rules", id)));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aWorkerPublishesThroughTheRedisInboxAndGetsTheSameDerivation() throws Exception {
+        String job = "in-" + System.nanoTime();
+        try (SseTestClient sse = SseTestClient.connect(gateways.httpB.uri("/api/stream/render-progress/" + job));
+             RedisClient worker = RedisClient.create(redis.url())) {
+            TwoGateways.awaitPosition(sse);
+            for (int i = 1; i <= 5; i++) {
+                worker.xadd("rt:in", StreamEntryID.NEW_ENTRY, Map.of("channel", "job:" + job,
+                        "type", "job_progress", "data", "{\"frame\":" + (10 * i) + ",\"totalFrames\":100,\"timestamp\":" + (1000L * i) + "}"));
+            }
+            worker.xadd("rt:in", StreamEntryID.NEW_ENTRY, Map.of("channel", "job:" + job,
+                    "type", "job_progress", "data", "{\"frame\":1}"));
+            List<SseFrame> frames = sse.events("job_progress", 5, WAIT);
+            for (int i = 0; i < 5; i++) {
+                JsonObject data = frames.get(i).json().getJsonObject("data");
+                assertEquals(10 * (i + 1), data.getInt("frame"), "in the order added");
+                if (i > 0) {
+                    assertEquals(10.0, data.getJsonNumber("fps").doubleValue(), 1e-9);
+                }
+            }
+            List<StreamEntry> rejected = io.realtime.gateway.testsupport.Await.until(WAIT,
+                    "the bad entry in rt:in:rejected", () -> worker.xrange("rt:in:rejected", "-", "+"), r -> !r.isEmpty());
+            assertTrue(rejected.get(0).getFields().get("error").startsWith("bad_data"), rejected.toString());
         }
     }
 
