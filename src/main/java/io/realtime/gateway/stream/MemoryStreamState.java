@@ -25,7 +25,8 @@ public final class MemoryStreamState implements StreamState {
 
     private static final class Entry {
         Object value;
-        long expiresAtMs;
+        /** Never before its first write sets it: a sweep must not drop an entry being filled. */
+        long expiresAtMs = Long.MAX_VALUE;
     }
 
     public MemoryStreamState(LongSupplier clock) {
@@ -113,8 +114,9 @@ public final class MemoryStreamState implements StreamState {
                 return new Entry();
             }
             synchronized (e) {
-                if (e.value != null && e.expiresAtMs <= now) {
+                if (e.expiresAtMs <= now) {
                     e.value = null;
+                    e.expiresAtMs = Long.MAX_VALUE;
                 }
             }
             return e;
