@@ -2,6 +2,7 @@ package io.realtime.gateway.transport;
 
 import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.channel.DeliveryStats;
+import io.realtime.gateway.channel.SlowSubscriberException;
 import io.realtime.gateway.channel.SubscribeOutcome;
 import io.realtime.gateway.channel.Subscriber;
 import io.realtime.gateway.event.ChannelName;
@@ -48,6 +49,7 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     private final ConnectionRegistry registry;
     private final DeliveryStats stats;
     private final OutboundQueue<F> queue;
+    private final long replayTimeoutMs;
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -56,6 +58,7 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         this.core = core;
         this.registry = registry;
         this.stats = stats;
+        this.replayTimeoutMs = settings.replayTimeoutMs();
         this.queue = new OutboundQueue<>(settings.queueSize(), settings.maxBatch(),
                 this::write, writers,
                 () -> close(CloseCause.SLOW, "more than " + settings.queueSize() + " frames waiting"),
@@ -76,6 +79,10 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         SubscribeOutcome outcome;
         try {
             outcome = core.subscribe(this, channel, since);
+        } catch (SlowSubscriberException e) {
+            channels.remove(channel.value());
+            close(CloseCause.SLOW, e.getMessage());
+            throw e;
         } catch (RuntimeException e) {
             channels.remove(channel.value());
             throw e;
@@ -84,6 +91,23 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
             core.unsubscribe(this, channel.value());
         }
         return outcome;
+    }
+
+    /** A resume waits while this connection's queue is full; one that never drains is cut off. */
+    @Override
+    public final boolean awaitReplayRoom() {
+        try {
+            if (queue.awaitRoom(replayTimeoutMs)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (!closed.get() && !queue.isFailed() && !queue.isClosing()) {
+            close(CloseCause.SLOW, "no room for its replay within " + replayTimeoutMs + " ms");
+        }
+        return false;
     }
 
     /** @return false if this connection did not hold the channel */
