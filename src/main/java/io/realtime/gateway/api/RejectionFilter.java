@@ -25,16 +25,9 @@ public class RejectionFilter implements ContainerResponseFilter {
     @Context
     HttpServletRequest servletRequest;
 
-    private Rejections rejections;
-
-    protected RejectionFilter() {
-        // for the CDI proxy
-    }
-
+    /** Field injection: RESTEasy makes providers through their public no-argument constructor. */
     @Inject
-    public RejectionFilter(Rejections rejections) {
-        this.rejections = rejections;
-    }
+    Rejections rejections;
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
