@@ -2,6 +2,7 @@ package io.realtime.gateway.transport;
 
 import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.channel.DeliveryStats;
+import io.realtime.gateway.channel.DeliveryStats.DropReason;
 import io.realtime.gateway.channel.SlowSubscriberException;
 import io.realtime.gateway.channel.SubscribeOutcome;
 import io.realtime.gateway.channel.Subscriber;
@@ -52,6 +53,8 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     private final long replayTimeoutMs;
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Why it closed, once it did: the reason events refused afterwards are counted under. */
+    private volatile CloseCause closeCause;
 
     protected ClientConnection(ChannelManager core, ConnectionRegistry registry, DeliveryStats stats,
                                DeliverySettings settings, Executor writers) {
@@ -127,7 +130,9 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     protected final boolean send(F frame, boolean replayed, boolean isEvent) {
         boolean queued = replayed ? queue.offerReplay(frame) : queue.offer(frame);
         if (!queued && isEvent) {
-            stats.countDropped(1);
+            CloseCause cause = closeCause;
+            // Refused before the close ran: the queue overflowed (or the goodbye is queued).
+            stats.countDropped(cause != null ? dropReason(cause) : queue.isFailed() ? DropReason.SLOW : DropReason.SHUTDOWN, 1);
         }
         return queued;
     }
@@ -139,7 +144,19 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         }
     }
 
-    protected final int queued() {
+    /** What the dropped-events counter says for events a connection closed for this cause still had. */
+    static DropReason dropReason(CloseCause cause) {
+        return switch (cause) {
+            case SLOW -> DropReason.SLOW;
+            case TOO_BIG -> DropReason.LIMIT;
+            case SHUTDOWN -> DropReason.SHUTDOWN;
+            // FINISHED: events of the channel that came after the stream's last one.
+            case WRITE_FAILED, CLIENT, TIMEOUT, SUBSCRIBE_FAILED, FINISHED -> DropReason.GONE;
+        };
+    }
+
+    /** Frames waiting to be written: the outbound queue depth metrics read. */
+    public final int queued() {
         return queue.size();
     }
 
@@ -166,6 +183,7 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
      * write completes, on a writer thread.
      */
     protected final void endWhenDrained(CloseCause cause, String detail) {
+        closeCause = cause; // what an event refused from now on is counted under
         queue.closeWhenDrained().thenRun(() -> close(cause, detail));
     }
 
@@ -188,11 +206,12 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        closeCause = cause;
         for (String channel : List.copyOf(channels)) {
             core.unsubscribe(this, channel);
         }
         channels.clear();
-        stats.countDropped(queue.discard());
+        stats.countDropped(dropReason(cause), queue.discard());
         registry.remove(this);
         end(cause, detail);
     }
