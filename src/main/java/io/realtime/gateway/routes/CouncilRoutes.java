@@ -9,6 +9,8 @@ import io.realtime.gateway.stream.council.CouncilService;
 import io.realtime.gateway.stream.council.Prompt;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -81,6 +83,8 @@ public final class CouncilRoutes {
             super(council, streams);
         }
 
+        @Tag(name = "council")
+        @Operation(summary = "Score a video ad with the AI council", description = "Streams ai_token, ai_model_done, ai_error and a final ai_score; X-Evaluation-Id names the evaluation. 503 with no provider configured.")
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void get(@QueryParam("videoUrl") String videoUrl, @QueryParam("transcript") String transcript,
@@ -89,6 +93,8 @@ public final class CouncilRoutes {
             start(CouncilPrompts.videoScore(videoUrl, transcript, features, maxChars()), response, sink);
         }
 
+        @Tag(name = "council")
+        @Operation(summary = "Score a video ad (form)", description = "As the GET, with the fields as a form, for large transcripts.")
         @POST
         @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
         @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -113,6 +119,8 @@ public final class CouncilRoutes {
             super(council, streams);
         }
 
+        @Tag(name = "council")
+        @Operation(summary = "Evaluate one creative with the AI council", description = "As council-score, with its own prompt.")
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void get(@QueryParam("creativeUrl") String creativeUrl, @QueryParam("headline") String headline,
@@ -121,6 +129,8 @@ public final class CouncilRoutes {
             start(CouncilPrompts.creative(creativeUrl, headline, text, audience, maxChars()), response, sink);
         }
 
+        @Tag(name = "council")
+        @Operation(summary = "Evaluate one creative (form)", description = "As the GET, with the fields as a form.")
         @POST
         @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
         @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -149,6 +159,8 @@ public final class CouncilRoutes {
             this.streams = streams;
         }
 
+        @Tag(name = "council")
+        @Operation(summary = "Replay an evaluation", description = "Every event of the evaluation from history, then live until ai_score.")
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void stream(@PathParam("evaluationId") String evaluationId, @HeaderParam("Last-Event-ID") String resume,

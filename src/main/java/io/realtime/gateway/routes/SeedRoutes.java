@@ -6,6 +6,8 @@ import io.realtime.gateway.sse.StreamOptions;
 import io.realtime.gateway.stream.job.JobDeriver;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -64,6 +66,8 @@ public final class SeedRoutes {
             super(core, streams);
         }
 
+        @Tag(name = "streams")
+        @Operation(summary = "A job's progress over SSE", description = "The job's current state (a finished job: its last event), then its frames with progress, fps and ETA; ends after job_completed or job_failed.")
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void stream(@PathParam("jobId") String jobId, @HeaderParam("Last-Event-ID") String header,
@@ -87,6 +91,8 @@ public final class SeedRoutes {
             super(core, streams);
         }
 
+        @Tag(name = "streams")
+        @Operation(summary = "A campaign's metrics over SSE", description = "The latest metrics_update, then live ones (DESIGN §10).")
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void stream(@PathParam("campaignId") String campaignId, @HeaderParam("Last-Event-ID") String header,
@@ -110,6 +116,8 @@ public final class SeedRoutes {
             super(core, streams);
         }
 
+        @Tag(name = "streams")
+        @Operation(summary = "An A/B test's results over SSE", description = "The latest ab_test_update, then live ones (DESIGN §10).")
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void stream(@PathParam("testId") String testId, @HeaderParam("Last-Event-ID") String header,

@@ -52,11 +52,11 @@ class RedisOperationsIT {
             // A publish now is delivered locally, one refused on request: both counted.
             Await.until(WAIT, "the broker to see Redis unreachable", () -> scrape(http).value("gateway_broker_connected") == 0);
             HttpResponse<String> local = http.post("/api/channels/job:ops/events?fallback=local", "application/json",
-                    "{\"type\":\"job_progress\",\"data\":{}}");
+                    "{\"type\":\"job_log\",\"data\":{}}");
             assertEquals(202, local.statusCode(), local.body());
             assertEquals("local", GatewayHttp.json(local.body()).getString("delivery"));
             HttpResponse<String> refused = http.post("/api/channels/job:ops/events?fallback=refuse", "application/json",
-                    "{\"type\":\"job_progress\",\"data\":{}}");
+                    "{\"type\":\"job_log\",\"data\":{}}");
             assertEquals(503, refused.statusCode(), refused.body());
             PrometheusText during = Await.until(WAIT, "the broker's totals carried into the counters", () -> scrape(http),
                     s -> s.value("gateway_events_local_only_total") > before.value("gateway_events_local_only_total")

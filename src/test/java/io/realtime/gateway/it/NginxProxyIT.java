@@ -107,8 +107,8 @@ class NginxProxyIT {
             // The position frame is a few dozen bytes: a buffering proxy would sit on it.
             SseFrame position = sse.next(f -> "position".equals(f.event()), WAIT);
             for (int i = 0; i < 3; i++) {
-                String id = viaNginx.publish(channel, "job_progress", "{\"frame\":" + i + "}");
-                SseFrame event = sse.next(f -> "job_progress".equals(f.event()), WAIT);
+                String id = viaNginx.publish(channel, "job_log", "{\"frame\":" + i + "}");
+                SseFrame event = sse.next(f -> "job_log".equals(f.event()), WAIT);
                 assertEquals(id, event.json().getString("id"), "each event arrives as it is published");
             }
             assertTrue(position.id() != null);
@@ -120,7 +120,7 @@ class NginxProxyIT {
         String channel = "job:nginx-ws-" + UUID.randomUUID();
         try (WsTestClient ws = WsTestClient.connect(URI.create("ws://127.0.0.1:" + port + "/ws"))) {
             ws.subscribe(channel, null, WAIT);
-            ws.send("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"type\":\"job_progress\",\"data\":{\"frame\":2},\"ref\":\"p2\"}");
+            ws.send("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"type\":\"job_log\",\"data\":{\"frame\":2},\"ref\":\"p2\"}");
             JsonObject ack = ws.next("ack", WAIT);
             JsonObject event = ws.next("event", WAIT);
             assertEquals(channel, event.getString("channel"), event.toString());

@@ -74,9 +74,9 @@ class OperationsIT {
 
             int n = 7;
             for (int i = 0; i < n; i++) {
-                http.publish(channel, "job_progress", "{\"frame\":" + i + "}");
+                http.publish(channel, "job_log", "{\"frame\":" + i + "}");
             }
-            sse.events("job_progress", n, WAIT);
+            sse.events("job_log", n, WAIT);
             ws.events(n, WAIT);
             // Delivered counts a write once it completed, which may be a moment after the client read it.
             PrometheusText after = Await.until(WAIT, "every delivery counted", this::scrape,
@@ -164,7 +164,7 @@ class OperationsIT {
         JsonObject problem = GatewayHttp.json(http.post("/api/channels/job:1/events", "application/json", "{\"data\":{}}").body());
         assertEquals(problem.keySet(), schemas.getJsonObject("Problem").getJsonObject("properties").keySet());
         JsonObject published = GatewayHttp.json(http.post("/api/channels/job:openapi/events", "application/json",
-                "{\"type\":\"job_progress\",\"data\":{}}").body());
+                "{\"type\":\"job_log\",\"data\":{}}").body());
         assertEquals(published.keySet(), schemas.getJsonObject("Published").getJsonObject("properties").keySet());
         JsonObject publishOne = paths.getJsonObject("/api/channels/{channel}/events").getJsonObject("post");
         assertTrue(publishOne.getJsonObject("responses").keySet().containsAll(Set.of("202", "400", "413", "422", "503")),

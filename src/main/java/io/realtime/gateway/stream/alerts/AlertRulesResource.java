@@ -8,6 +8,8 @@ import io.realtime.gateway.stream.PayloadJson;
 import io.realtime.gateway.stream.campaign.Figures;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -49,6 +51,8 @@ public class AlertRulesResource {
     }
 
     /** {@code {"userId","campaignId","metric","operator":"above|below","threshold","severity"?,"title"?}} → 201 with the rule. */
+    @Tag(name = "alerts")
+    @Operation(summary = "Create an alert rule", description = "A threshold rule on one campaign figure (DESIGN §10); its alerts go to alerts:{userId}. 201 with the rule; 422 for a bad field.")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(String body) {
@@ -69,17 +73,23 @@ public class AlertRulesResource {
     }
 
     /** {@code ?userId=} for one user's rules; without it, every rule. */
+    @Tag(name = "alerts")
+    @Operation(summary = "List alert rules", description = "Every rule, or one user's with ?userId=.")
     @GET
     public String list(@QueryParam("userId") String userId) {
         return json.toJson(new RuleList(rules.list(userId)));
     }
 
+    @Tag(name = "alerts")
+    @Operation(summary = "One alert rule", description = "404 problem when there is none.")
     @GET
     @Path("{id}")
     public String get(@PathParam("id") String id) {
         return json.toJson(rules.find(id).orElseThrow(() -> notFound(id)));
     }
 
+    @Tag(name = "alerts")
+    @Operation(summary = "Delete an alert rule", description = "204; 404 problem when there is none.")
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String id) {
