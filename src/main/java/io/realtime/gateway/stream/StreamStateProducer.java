@@ -22,7 +22,8 @@ public class StreamStateProducer {
     @ApplicationScoped
     StreamState state() {
         Optional<RedisSettings> redis = RedisSettings.from(config);
-        StreamState state = redis.<StreamState>map(RedisStreamState::new)
+        StreamState state = redis.<StreamState>map(settings -> new FallbackStreamState(new RedisStreamState(settings),
+                        new MemoryStreamState(System::currentTimeMillis)))
                 .orElseGet(() -> new MemoryStreamState(System::currentTimeMillis));
         LOG.info("Product stream state: " + state.kind());
         return state;

@@ -55,7 +55,15 @@ public class AlertEvaluator {
     }
 
     void onMetrics(@Observes MetricsPublished update) {
-        for (AlertRule rule : rules.ofCampaign(update.campaignId())) {
+        java.util.List<AlertRule> watching;
+        try {
+            watching = rules.ofCampaign(update.campaignId());
+        } catch (io.realtime.gateway.event.InvalidInputException e) {
+            // The rules live in Redis and it is unreachable: this update is not evaluated (the state says so).
+            LOG.log(Level.FINE, "alert rules unavailable: " + e.getMessage());
+            return;
+        }
+        for (AlertRule rule : watching) {
             Double value = update.figures().value(rule.metric());
             if (value == null) {
                 continue;
