@@ -216,6 +216,23 @@ class PublishApiIT {
         assertProblem(badKey, 400, "bad_request");
     }
 
+    /** A body that is not valid UTF-8 is refused, not stored with replacement characters. */
+    @Test
+    void aBodyThatIsNotUtf8IsRefused() {
+        String channel = "job:utf8-" + UUID.randomUUID();
+        byte[] prefix = "{\"type\":\"t\",\"data\":{\"name\":\"".getBytes(StandardCharsets.US_ASCII);
+        byte[] suffix = "\"}}".getBytes(StandardCharsets.US_ASCII);
+        byte[] body = new byte[prefix.length + 2 + suffix.length];
+        System.arraycopy(prefix, 0, body, 0, prefix.length);
+        body[prefix.length] = (byte) 0xC3; // a lead byte ...
+        body[prefix.length + 1] = (byte) 0x28; // ... followed by no continuation byte
+        System.arraycopy(suffix, 0, body, prefix.length + 2, suffix.length);
+        assertProblem(HTTP.post(events(channel), JSON, HttpRequest.BodyPublishers.ofByteArray(body)), 400, "bad_json");
+        // Real UTF-8 goes through, and comes back as sent.
+        String id = HTTP.publish(channel, "t", "{\"name\":\"caf\u00e9 \u2713\"}");
+        assertTrue(id.contains("-"));
+    }
+
     /** A {@code data} object nested {@code depth} levels deep (data itself is level 1). */
     private static String nested(int depth) {
         return "{\"a\":".repeat(depth - 1) + "{\"leaf\":true}" + "}".repeat(depth - 1);
