@@ -97,18 +97,6 @@ final class TwoInstances implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Log lines of both instances at WARNING or above that match, for the figures. */
-    List<String> warnings(String contains) {
-        java.util.ArrayList<String> out = new java.util.ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            GatewayProcess p = processes.get(i);
-            if (p != null) {
-                p.log().lines().filter(l -> l.contains(contains)).forEach(l -> out.add(i + ": " + l));
-            }
-        }
-        return out;
-    }
-
     @Override
     public void close() throws InterruptedException {
         for (int i = 0; i < 2; i++) {
