@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * {@code target/faults-figures.txt}).
  *
  * <p>The two instances are shared by the tests, in order; the last kills instance 0 and starts it
- * again. Short form in {@code mvn verify}; {@code -Dfaults.long=true} for the long one (README).
+ * again. Short form in {@code mvn verify}; {@code -Dfaults.long=true} for the long one (README, Tests).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayFaultsIT {
