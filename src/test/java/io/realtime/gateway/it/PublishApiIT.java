@@ -179,6 +179,43 @@ class PublishApiIT {
         return "/api/channels/" + channel + "/events";
     }
 
+    /**
+     * Local mode: a retry with the same Idempotency-Key (HTTP header, or the WebSocket publish op's
+     * idempotencyKey) publishes nothing and answers the first id; the subscriber gets the event once.
+     */
+    @Test
+    void anIdempotentRetryPublishesNothingAndAnswersTheFirstId() throws Exception {
+        String channel = "job:idem-" + UUID.randomUUID();
+        String body = "{\"type\":\"job_progress\",\"data\":{\"frame\":1}}";
+        try (SseTestClient sse = SseTestClient.connect(HTTP.uri("/api/stream?channel=" + channel));
+             io.realtime.gateway.testsupport.WsTestClient ws = io.realtime.gateway.testsupport.WsTestClient.connect(
+                     java.net.URI.create(HTTP.uri("/ws").toString().replaceFirst("^http", "ws")))) {
+            sse.next(f -> "position".equals(f.event()), WAIT);
+            HttpResponse<String> first = HTTP.post(events(channel), body, java.util.Map.of("Idempotency-Key", "k-1"));
+            HttpResponse<String> retry = HTTP.post(events(channel), body, java.util.Map.of("Idempotency-Key", "k-1"));
+            assertEquals(202, retry.statusCode(), retry.body());
+            String id = GatewayHttp.json(first.body()).getString("id");
+            assertEquals(id, GatewayHttp.json(retry.body()).getString("id"));
+            assertTrue(GatewayHttp.json(retry.body()).getBoolean("duplicate"));
+
+            ws.send("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"type\":\"job_progress\","
+                    + "\"data\":{\"frame\":2},\"idempotencyKey\":\"k-2\",\"ref\":\"a\"}");
+            JsonObject ack = ws.next("ack", WAIT);
+            ws.send("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"type\":\"job_progress\","
+                    + "\"data\":{\"frame\":2},\"idempotencyKey\":\"k-2\",\"ref\":\"b\"}");
+            JsonObject again = ws.next("ack", WAIT);
+            assertEquals(ack.getString("id"), again.getString("id"));
+            assertTrue(again.getBoolean("duplicate"));
+            assertEquals("b", again.getString("ref"));
+
+            String last = HTTP.publish(channel, "job_progress", "{\"frame\":3}");
+            List<String> got = sse.events("job_progress", 3, WAIT).stream().map(SseFrame::id).toList();
+            assertEquals(List.of(id, ack.getString("id"), last), got, "each event once, in order");
+        }
+        HttpResponse<String> badKey = HTTP.post(events(channel), body, java.util.Map.of("Idempotency-Key", "has space"));
+        assertProblem(badKey, 400, "bad_request");
+    }
+
     /** A {@code data} object nested {@code depth} levels deep (data itself is level 1). */
     private static String nested(int depth) {
         return "{\"a\":".repeat(depth - 1) + "{\"leaf\":true}" + "}".repeat(depth - 1);
