@@ -99,7 +99,7 @@ public class ChannelManager {
         }
         Publication publication = broker.publish(drafts, policies, fallback);
         stats.countPublished(publication.events().size());
-        derivations.published(publication.events(), drafts);
+        derivations.published(publication, drafts);
         return publication;
     }
 

@@ -1,5 +1,6 @@
 package io.realtime.gateway.channel;
 
+import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventDraft;
 import java.util.ArrayList;
@@ -43,13 +44,15 @@ public final class Derivations {
         return derived;
     }
 
-    void published(List<ChannelEvent> events, List<EventDraft> derived) {
+    /** After-publish work for each event this publish really added (an idempotent retry added nothing). */
+    void published(Publication publication, List<EventDraft> derived) {
         if (byKey.isEmpty()) {
             return;
         }
+        List<ChannelEvent> events = publication.events();
         for (int i = 0; i < events.size(); i++) {
             EventDeriver deriver = deriverOf(derived.get(i));
-            if (deriver != null) {
+            if (deriver != null && !publication.duplicate(i)) {
                 try {
                     deriver.published(events.get(i), derived.get(i));
                 } catch (RuntimeException e) {

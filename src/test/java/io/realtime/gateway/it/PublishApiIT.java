@@ -186,7 +186,7 @@ class PublishApiIT {
     @Test
     void anIdempotentRetryPublishesNothingAndAnswersTheFirstId() throws Exception {
         String channel = "job:idem-" + UUID.randomUUID();
-        String body = "{\"type\":\"job_progress\",\"data\":{\"frame\":1}}";
+        String body = "{\"type\":\"job_log\",\"data\":{\"frame\":1}}";
         try (SseTestClient sse = SseTestClient.connect(HTTP.uri("/api/stream?channel=" + channel));
              io.realtime.gateway.testsupport.WsTestClient ws = io.realtime.gateway.testsupport.WsTestClient.connect(
                      java.net.URI.create(HTTP.uri("/ws").toString().replaceFirst("^http", "ws")))) {
@@ -198,18 +198,18 @@ class PublishApiIT {
             assertEquals(id, GatewayHttp.json(retry.body()).getString("id"));
             assertTrue(GatewayHttp.json(retry.body()).getBoolean("duplicate"));
 
-            ws.send("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"type\":\"job_progress\","
+            ws.send("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"type\":\"job_log\","
                     + "\"data\":{\"frame\":2},\"idempotencyKey\":\"k-2\",\"ref\":\"a\"}");
             JsonObject ack = ws.next("ack", WAIT);
-            ws.send("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"type\":\"job_progress\","
+            ws.send("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"type\":\"job_log\","
                     + "\"data\":{\"frame\":2},\"idempotencyKey\":\"k-2\",\"ref\":\"b\"}");
             JsonObject again = ws.next("ack", WAIT);
             assertEquals(ack.getString("id"), again.getString("id"));
             assertTrue(again.getBoolean("duplicate"));
             assertEquals("b", again.getString("ref"));
 
-            String last = HTTP.publish(channel, "job_progress", "{\"frame\":3}");
-            List<String> got = sse.events("job_progress", 3, WAIT).stream().map(SseFrame::id).toList();
+            String last = HTTP.publish(channel, "job_log", "{\"frame\":3}");
+            List<String> got = sse.events("job_log", 3, WAIT).stream().map(SseFrame::id).toList();
             assertEquals(List.of(id, ack.getString("id"), last), got, "each event once, in order");
         }
         HttpResponse<String> badKey = HTTP.post(events(channel), body, java.util.Map.of("Idempotency-Key", "has space"));

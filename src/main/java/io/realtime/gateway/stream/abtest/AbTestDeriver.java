@@ -79,6 +79,7 @@ public class AbTestDeriver implements EventDeriver {
             }
             counts.add(new TwoProportionTest.Counts(name, exposures, conversions));
         }
-        return new EventDraft(draft.channel(), TYPE, json.toObject(TwoProportionTest.evaluate(testId, counts, alpha)));
+        return new EventDraft(draft.channel(), TYPE, json.toObject(TwoProportionTest.evaluate(testId, counts, alpha)),
+                draft.idempotencyKey());
     }
 }

@@ -64,7 +64,8 @@ public class CampaignDeriver implements EventDeriver {
                 Inputs.amount(in, "spend"), Inputs.count(in, "conversions"));
         String before = state.swap("campaign-figures:{" + draft.channel().value() + "}", encode(now), ttl);
         Figures previous = before == null ? null : decode(before);
-        return new EventDraft(draft.channel(), TYPE, json.toObject(new MetricsUpdate(campaignId, now.against(previous))));
+        return new EventDraft(draft.channel(), TYPE, json.toObject(new MetricsUpdate(campaignId, now.against(previous))),
+                draft.idempotencyKey());
     }
 
     @Override

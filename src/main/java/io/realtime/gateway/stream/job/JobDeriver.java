@@ -76,7 +76,7 @@ public class JobDeriver implements EventDeriver {
                 yield new JobEnded(jobId, "failed", null, error);
             }
         };
-        return new EventDraft(draft.channel(), draft.type(), json.toObject(out));
+        return new EventDraft(draft.channel(), draft.type(), json.toObject(out), draft.idempotencyKey());
     }
 
     private JobProgress progress(String jobId, JsonObject in, String windowKey) {
