@@ -9,18 +9,19 @@ import { RealtimeProvider, useChannels } from '../src/react/index.js';
  * test (Playwright routes), so it is never part of the WAR.
  */
 declare global {
-  interface Window { received: Envelope[]; status: string; leader?: boolean }
+  interface Window { received: Envelope[]; rtStatus: string; states: string[] }
 }
 
 const params = new URLSearchParams(location.search);
 const channels = params.getAll('channel');
 const transport = (params.get('transport') ?? 'websocket') as TransportName;
 window.received = [];
-window.status = 'idle';
+window.rtStatus = 'idle';
+window.states = [];
 
 function Harness() {
   const { status, events } = useChannels(channels, { transport, keep: 10, onEvent: (e) => { window.received.push(e); } });
-  useEffect(() => { window.status = status; }, [status]);
+  useEffect(() => { window.rtStatus = status; window.states.push(status); }, [status]);
   return <p>status <b id="status">{status}</b>, last <b id="last">{events.at(-1)?.id ?? '-'}</b></p>;
 }
 

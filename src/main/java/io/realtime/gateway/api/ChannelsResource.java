@@ -26,8 +26,12 @@ import java.util.Map;
 /**
  * The read-only channel API the dashboard uses: which channels have subscribers on this instance,
  * and a channel's history. Reading history subscribes nobody.
+ *
+ * <p>Rooted at {@code /} like {@link PublishResource}, not at {@code /channels}: JAX-RS picks one root
+ * resource by its longest literal prefix and looks for methods only there, so a {@code /channels}
+ * root would hide {@code POST /api/channels/{channel}/events}.
  */
-@Path("/channels")
+@Path("/")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class ChannelsResource {
@@ -52,6 +56,7 @@ public class ChannelsResource {
      * transport ({@code other} for subscribers inside the gateway, not behind a connection).
      */
     @GET
+    @Path("channels")
     public String channels() {
         JsonArrayBuilder list = JsonFactories.array();
         int subscriptions = 0;
@@ -86,7 +91,7 @@ public class ChannelsResource {
      * channel's current id, to resume a live stream from without a gap.
      */
     @GET
-    @Path("{channel}/history")
+    @Path("channels/{channel}/history")
     public String history(@PathParam("channel") String channel, @QueryParam("since") String since,
                           @QueryParam("limit") String limit) {
         ChannelName name = core.channel(channel);
