@@ -41,7 +41,7 @@ describe('browser client', () => {
     const published = { [channels[0]]: [], [channels[1]]: [] };
     for (let i = 0; i < 6; i++) {
       const c = channels[i % 2];
-      published[c].push(await gateway.publish(c, 'job_progress', { jobId: 'e2e', frame: i, totalFrames: 6 }));
+      published[c].push(await gateway.publish(c, 'job_progress', { jobId: c.slice(4), stage: 'render', frame: i + 1, totalFrames: 6 }));
     }
     for (const page of [sse, ws]) {
       for (const c of channels) {
