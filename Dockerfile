@@ -1,14 +1,20 @@
-# The gateway on the official Open Liberty image (features + configure scripts pattern).
-# Build the WAR first: mvn -q package -DskipTests; then: docker build -t realtime-gateway .
-# Not built in this project's CI (no Docker engine there): checked by reading only.
-FROM openliberty/open-liberty:kernel-slim-java17-openj9-ubi
+# The gateway on the official Open Liberty image (its pattern: server configuration, features.sh, the
+# application, configure.sh). Only the features server.xml names are installed onto the kernel.
+#   mvn -q package -DskipTests && docker build -t realtime-gateway .
+# Not built where this project is built and tested (no container engine there): DeploymentFilesIT checks
+# that every file copied here exists after `mvn package` and that .dockerignore lets it through.
+# Pin the Liberty version for a repeatable image, e.g. --build-arg BASE_TAG=<version>-kernel-slim-java17-openj9-ubi
+ARG BASE_TAG=kernel-slim-java17-openj9-ubi
+FROM openliberty/open-liberty:${BASE_TAG}
 
-# Server configuration first, so the feature layer is cached until server.xml changes.
-COPY --chown=1001:0 src/main/liberty/config/ /config/
+# Server configuration first, so the feature layer stays cached until server.xml changes.
+COPY --chown=1001:0 src/main/liberty/config/server.xml /config/server.xml
 RUN features.sh
 
 COPY --chown=1001:0 target/realtime-gateway.war /config/apps/realtime-gateway.war
 
-# Ports and Redis come from the environment at run time: HTTP_PORT, HTTPS_PORT, REDIS_URL.
+# Ports, Redis and every gateway setting come from the environment at run time: HTTP_PORT, HTTPS_PORT,
+# REDIS_URL, GATEWAY_* (README, Configuration); WLP_LOGGING_CONSOLE_FORMAT=JSON for JSON log lines.
+# Probes: /health/started, /health/live, /health/ready; Prometheus: /metrics (deploy/k8s/gateway.yaml).
 EXPOSE 9080 9443
 RUN configure.sh

@@ -22,6 +22,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The read-only channel API the dashboard uses: which channels have subscribers on this instance,
@@ -57,6 +63,10 @@ public class ChannelsResource {
      */
     @GET
     @Path("channels")
+    @Tag(name = "channels")
+    @Operation(summary = "Channels with subscribers here", description = "Every channel with subscribers on this "
+            + "instance, with their count by transport (other: subscribers inside the gateway).")
+    @APIResponse(responseCode = "200", description = "{\"channels\":[{\"channel\",\"subscribers\",\"byTransport\"}],\"subscriptions\"}")
     public String channels() {
         JsonArrayBuilder list = JsonFactories.array();
         int subscriptions = 0;
@@ -92,6 +102,18 @@ public class ChannelsResource {
      */
     @GET
     @Path("channels/{channel}/history")
+    @Tag(name = "channels")
+    @Operation(summary = "A channel's history", description = "With since: the first limit events after it, "
+            + "complete:false when history no longer reaches back; without: the newest limit. Oldest first; "
+            + "position is the channel's id now, to go live from with no gap. Subscribes nobody.")
+    @Parameter(name = "channel", description = "namespace:part[:part...], e.g. job:42 (DESIGN §2)", example = "job:42")
+    @Parameter(name = "since", description = "An event id <ms>-<seq> (exclusive)")
+    @Parameter(name = "limit", description = "1 to 1000; default 100")
+    @APIResponse(responseCode = "200", description = "{\"channel\",\"events\":[envelope...],\"position\",\"complete\",\"more\"}")
+    @APIResponse(responseCode = "400", description = "Bad channel name, event id or limit",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown namespace",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
     public String history(@PathParam("channel") String channel, @QueryParam("since") String since,
                           @QueryParam("limit") String limit) {
         ChannelName name = core.channel(channel);

@@ -27,6 +27,14 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,8 +60,31 @@ public class PublishResource {
 
     @POST
     @Path("channels/{channel}/events")
+    @Tag(name = "publish")
+    @Operation(summary = "Publish one event", description = "Stores the event in the channel's history and delivers it "
+            + "to every subscriber (on every instance in cluster mode). Answers once it is in history.")
+    @Parameter(name = "channel", description = "namespace:part[:part...], e.g. job:42 (DESIGN §2)", example = "job:42")
+    @Parameter(name = "fallback", description = "If Redis is unreachable: local (deliver here only) or refuse (503); "
+            + "absent: gateway.redis.fallback")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiSchemas.EventBody.class)))
+    @APIResponse(responseCode = "202", description = "Accepted: in history, being delivered",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Published.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON, bad channel name, bad fallback",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown namespace",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "413", description = "Body or batch too large",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "415", description = "Not application/json",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "422", description = "Invalid event type or data",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "503", description = "Redis unreachable and fallback refuse, or the server is stopping",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
     public Response publish(@PathParam("channel") String channel, @QueryParam("fallback") String fallback,
-                            @HeaderParam("Content-Length") long length, InputStream body) {
+                            @Parameter(hidden = true) @HeaderParam("Content-Length") long length,
+                            InputStream body) {
         ChannelName name = core.channel(channel);
         Fallback choice = fallback(fallback);
         JsonObject event = object(JsonBodies.read(body, length, config.publishMaxBodyBytes()), "The body");
@@ -64,8 +95,29 @@ public class PublishResource {
 
     @POST
     @Path("events")
+    @Tag(name = "publish")
+    @Operation(summary = "Publish a batch", description = "Validates every event first (a bad one refuses the whole "
+            + "batch), then publishes them in order.")
+    @Parameter(name = "fallback", description = "If Redis is unreachable: local or refuse; absent: gateway.redis.fallback")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.ARRAY, implementation = ApiSchemas.BatchItem.class)))
+    @APIResponse(responseCode = "202", description = "Accepted: every event in history, being delivered",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.BatchPublished.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON, bad channel name, bad fallback",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "404", description = "Unknown namespace",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "413", description = "Body or batch too large",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "415", description = "Not application/json",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "422", description = "Invalid event type or data",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "503", description = "Redis unreachable and fallback refuse, or the server is stopping",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
     public Response publishBatch(@QueryParam("fallback") String fallback,
-                                 @HeaderParam("Content-Length") long length, InputStream body) {
+                                 @Parameter(hidden = true) @HeaderParam("Content-Length") long length,
+                                 InputStream body) {
         Fallback choice = fallback(fallback);
         JsonStructure json = JsonBodies.read(body, length, config.publishMaxBodyBytes());
         if (json.getValueType() != JsonValue.ValueType.ARRAY) {

@@ -36,6 +36,7 @@ public class ChannelManager {
     private Broker broker;
     private DeliveryStats stats;
     private Executor fanOut;
+    private int pendingLimit;
 
     protected ChannelManager() {
         // for the CDI proxy
@@ -43,18 +44,22 @@ public class ChannelManager {
 
     @Inject
     public ChannelManager(GatewayConfig config, Broker broker, DeliveryStats stats, DeliveryThreads threads) {
-        this(config.namespaces(), broker, stats, threads.fanOut());
+        this(config.namespaces(), broker, stats, threads.fanOut(), config.outboundQueueSize());
     }
 
     /**
      * @param fanOut runs the fan-out of live events, in the order they were handed over: one thread,
      *               so events reach a connection in publish order across all its channels
+     * @param pendingLimit live events of a channel that may wait for one subscriber while its
+     *               history is replayed; past it the subscriber is too slow for the channel
      */
-    public ChannelManager(Namespaces namespaces, Broker broker, DeliveryStats stats, Executor fanOut) {
+    public ChannelManager(Namespaces namespaces, Broker broker, DeliveryStats stats, Executor fanOut,
+                          int pendingLimit) {
         this.namespaces = namespaces;
         this.broker = broker;
         this.stats = stats;
         this.fanOut = fanOut;
+        this.pendingLimit = pendingLimit;
     }
 
     /** Validates a channel name against syntax and the configured namespaces. */
@@ -91,6 +96,12 @@ public class ChannelManager {
     /**
      * Subscribes, replaying what the subscriber missed after {@code since} (exclusive) when given.
      * Subscribing to a channel it already holds re-runs the resume (its position moves to it).
+     *
+     * <p>The replay runs on the caller's thread holding no lock, at the pace the subscriber takes
+     * it ({@link Subscriber#awaitReplayRoom}); the channel's live events meanwhile wait for it in
+     * its catch-up buffer, up to the pending limit.
+     *
+     * @throws SlowSubscriberException when live events piled up past the limit during the replay
      */
     public SubscribeOutcome subscribe(Subscriber subscriber, ChannelName channel, EventId since) {
         String name = channel.value();
@@ -102,21 +113,37 @@ public class ChannelManager {
             unsubscribe(subscriber, name);
             throw e;
         }
+        SubscribeOutcome outcome;
+        ChannelSubscribers.Position position;
         synchronized (subs) {
-            ChannelSubscribers.Position position = subs.positions.get(subscriber);
+            position = subs.positions.get(subscriber);
             if (position == null || subs.retired) {
                 // Unsubscribed while history was being read.
                 return new SubscribeOutcome(since != null, false, 0, history.top().toString());
             }
-            SubscribeOutcome outcome = new SubscribeOutcome(since != null,
+            outcome = new SubscribeOutcome(since != null,
                     since != null && history.complete(), history.events().size(), history.top().toString());
             subscriber.onSubscribed(name, outcome);
-            // A client ahead of the channel (an id this history never issued) is not trusted on a
-            // reset: live events count from the channel's own position, or they would be dropped.
-            EventId last = since != null && history.complete() && since.isAfter(history.top()) ? since : history.top();
-            for (ChannelEvent event : history.events()) {
-                subscriber.onEvent(event, true);
-                last = event.id().isAfter(last) ? event.id() : last;
+        }
+        // A client ahead of the channel (an id this history never issued) is not trusted on a
+        // reset: live events count from the channel's own position, or they would be dropped.
+        EventId last = since != null && history.complete() && since.isAfter(history.top()) ? since : history.top();
+        for (ChannelEvent event : history.events()) {
+            if (!subscriber.awaitReplayRoom()) {
+                unsubscribe(subscriber, name, position);
+                return outcome;
+            }
+            subscriber.onEvent(event, true);
+            last = event.id().isAfter(last) ? event.id() : last;
+        }
+        synchronized (subs) {
+            if (subs.positions.get(subscriber) != position) {
+                return outcome; // unsubscribed, or subscribed anew, during the replay
+            }
+            if (position.overflowed) {
+                unsubscribe(subscriber, name, position);
+                throw new SlowSubscriberException("more than " + pendingLimit + " live events of " + name
+                        + " waited while its history was replayed");
             }
             for (ChannelEvent event : position.pending) {
                 if (event.id().isAfter(last)) {
@@ -127,6 +154,19 @@ public class ChannelManager {
             position.last = last;
             position.pending = null;
             return outcome;
+        }
+    }
+
+    /** Unsubscribes if the subscriber still holds the channel with this very position. */
+    private void unsubscribe(Subscriber subscriber, String channel, ChannelSubscribers.Position position) {
+        ChannelSubscribers subs = channels.get(channel);
+        if (subs != null) {
+            synchronized (subs) {
+                if (subs.positions.get(subscriber) != position) {
+                    return;
+                }
+            }
+            unsubscribe(subscriber, channel);
         }
     }
 
@@ -169,7 +209,7 @@ public class ChannelManager {
         ChannelSubscribers subs = channels.get(event.channel());
         if (subs != null) {
             synchronized (subs) {
-                subs.dispatch(event);
+                subs.dispatch(event, pendingLimit);
             }
         }
     }

@@ -17,6 +17,8 @@ final class ChannelSubscribers {
     static final class Position {
         EventId last;
         List<ChannelEvent> pending = new ArrayList<>();
+        /** More live events came during the catch-up than may wait: the subscribe fails as slow. */
+        boolean overflowed;
     }
 
     final Map<Subscriber, Position> positions = new LinkedHashMap<>();
@@ -24,12 +26,16 @@ final class ChannelSubscribers {
     boolean retired;
 
     /** Hands a live event to every subscriber (or its catch-up buffer); returns how many got it now. */
-    int dispatch(ChannelEvent event) {
+    int dispatch(ChannelEvent event, int pendingLimit) {
         int delivered = 0;
         for (Map.Entry<Subscriber, Position> entry : positions.entrySet()) {
             Position p = entry.getValue();
             if (p.pending != null) {
-                p.pending.add(event);
+                if (p.pending.size() < pendingLimit) {
+                    p.pending.add(event);
+                } else {
+                    p.overflowed = true;
+                }
             } else if (p.last == null || event.id().isAfter(p.last)) {
                 p.last = event.id();
                 entry.getKey().onEvent(event, false);

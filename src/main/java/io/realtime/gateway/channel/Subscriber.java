@@ -3,8 +3,9 @@ package io.realtime.gateway.channel;
 import io.realtime.gateway.event.ChannelEvent;
 
 /**
- * One connection as the channel core sees it, whatever its transport. Both methods are called with
- * the channel's lock held: they must only queue, never block and never call back into the core.
+ * One connection as the channel core sees it, whatever its transport. {@link #onSubscribed} and live
+ * events are called with the channel's lock held, replayed events without it; none of them may block
+ * or call back into the core. Only {@link #awaitReplayRoom} may wait.
  */
 public interface Subscriber {
 
@@ -14,8 +15,17 @@ public interface Subscriber {
     /**
      * An event of a channel this subscriber holds, in id order, never twice.
      *
-     * @param replayed true when it comes from history during a resume (bounded by history size,
-     *                 so transports need not count it as lag)
+     * @param replayed true when it comes from history during a resume
      */
     void onEvent(ChannelEvent event, boolean replayed);
+
+    /**
+     * Called before each replayed event, holding no lock: waits until the subscriber can take one
+     * more (a resume goes at the pace the client reads, so history is never queued in bulk).
+     *
+     * @return false when the subscriber will take no more (closed, or too slow): the replay stops
+     */
+    default boolean awaitReplayRoom() {
+        return true;
+    }
 }

@@ -24,6 +24,7 @@ public class GatewayConfig {
     private int publishMaxBatch;
     private int outboundQueueSize;
     private int outboundMaxBatch;
+    private long outboundReplayTimeoutMs;
     private Duration shutdownDrain;
 
     protected GatewayConfig() {
@@ -42,6 +43,7 @@ public class GatewayConfig {
                          @ConfigProperty(name = "gateway.publish.max-batch") int publishMaxBatch,
                          @ConfigProperty(name = "gateway.outbound.queue-size") int outboundQueueSize,
                          @ConfigProperty(name = "gateway.outbound.max-batch") int outboundMaxBatch,
+                         @ConfigProperty(name = "gateway.outbound.replay-timeout-ms") long outboundReplayTimeoutMs,
                          @ConfigProperty(name = "gateway.shutdown.drain-ms") long shutdownDrainMs) {
         this.namespaces = Namespaces.from(config);
         this.sseHeartbeat = Duration.ofSeconds(sseHeartbeatSeconds);
@@ -54,6 +56,7 @@ public class GatewayConfig {
         this.publishMaxBatch = publishMaxBatch;
         this.outboundQueueSize = outboundQueueSize;
         this.outboundMaxBatch = outboundMaxBatch;
+        this.outboundReplayTimeoutMs = outboundReplayTimeoutMs;
         this.shutdownDrain = Duration.ofMillis(shutdownDrainMs);
     }
 
@@ -91,6 +94,11 @@ public class GatewayConfig {
 
     public int publishMaxBatch() {
         return publishMaxBatch;
+    }
+
+    /** How long a resume waits for a client to read its queue down before it is cut off as slow. */
+    public long outboundReplayTimeoutMs() {
+        return outboundReplayTimeoutMs;
     }
 
     public int outboundQueueSize() {

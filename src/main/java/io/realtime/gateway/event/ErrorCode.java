@@ -18,7 +18,9 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type"),
     LIMIT("limit", 429, "Limit reached"),
     FORBIDDEN("forbidden", 403, "Forbidden"),
-    UNAVAILABLE("unavailable", 503, "Service unavailable");
+    UNAVAILABLE("unavailable", 503, "Service unavailable"),
+    /** A failure of the server's own, not of the input: the request may be retried. */
+    INTERNAL("internal", 500, "Internal error");
 
     private final String wire;
     private final int httpStatus;

@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
@@ -36,7 +37,12 @@ public class BrokerReadinessCheck implements HealthCheck {
         BrokerStatus status = broker.status();
         // DOWN only where configuration says Redis is required (DESIGN §9).
         boolean up = status.connected() || !redisRequired;
-        return HealthCheckResponse.named("broker").status(up)
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("broker").status(up);
+        if (status.degraded()) {
+            // Why, in words an operator can act on (Redis unreachable since..., subscriber link down...).
+            response.withData("reason", status.detail());
+        }
+        return response
                 .withData("mode", status.mode())
                 .withData("connected", status.connected())
                 .withData("degraded", status.degraded())

@@ -34,8 +34,10 @@ final class SseConnection extends ClientConnection<SseFrame> {
     private final SseEventSink sink;
     private final SseFrames frames;
     /**
-     * Events of a stream of several channels that came before every channel was subscribed: their
-     * cursor cannot be written until each channel has a position. Null once the stream is open.
+     * Live events of a fresh stream of several channels that came before every channel was
+     * subscribed: their cursor cannot be written until each channel has a position. Null once the
+     * stream is open, and from the start on a resumed stream, whose every channel has a position
+     * (the client's) already: its replay must flow at the client's pace, not pile up here.
      */
     private List<Held> held;
 
@@ -53,7 +55,7 @@ final class SseConnection extends ClientConnection<SseFrame> {
         this.channels = channels;
         this.cursorCheck = channels.size() > 1 ? StreamCursor.check(channels) : null;
         this.positions = since == null ? new EventId[channels.size()] : since.clone();
-        this.held = cursorCheck == null ? null : new ArrayList<>();
+        this.held = cursorCheck == null || since != null ? null : new ArrayList<>();
         this.sink = sink;
         this.frames = frames;
     }

@@ -52,7 +52,8 @@ public class SseStreams {
         this.threads = threads;
         this.config = config;
         this.stats = stats;
-        this.delivery = new DeliverySettings(config.outboundQueueSize(), config.outboundMaxBatch());
+        this.delivery = new DeliverySettings(config.outboundQueueSize(), config.outboundMaxBatch(),
+                config.outboundReplayTimeoutMs());
     }
 
     /** Starts with the application rather than with its first stream. */

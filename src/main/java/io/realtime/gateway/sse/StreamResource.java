@@ -18,6 +18,13 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.ArrayList;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.LinkedHashSet;
 import java.util.List;
 
@@ -43,8 +50,25 @@ public class StreamResource {
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void stream(@QueryParam("channel") List<String> channelParams,
+    @Tag(name = "subscribe")
+    @Operation(summary = "Subscribe to channels over Server-Sent Events", description = "One stream of one or more "
+            + "channels (DESIGN §5). Each event: event: <type>, id: <resume cursor>, data: the envelope "
+            + "{id, channel, type, ts, data}. Also event: position (the stream's cursor), event: reset "
+            + "(history no longer reaches the resume point) and event: shutdown; a ': ping' comment every "
+            + "gateway.sse.heartbeat-seconds. WebSocket clients use /ws instead (DESIGN §6).")
+    @APIResponse(responseCode = "200", description = "The event stream",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "400", description = "No channel, too many, a bad name or a bad resume id",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "404", description = "Unknown namespace",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "503", description = "The server is stopping; retry on another instance",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    public void stream(@Parameter(description = "A channel to subscribe to; repeat for several", required = true,
+                               example = "job:42") @QueryParam("channel") List<String> channelParams,
+                       @Parameter(description = "Resume after this cursor (the last id: seen); wins over lastEventId")
                        @HeaderParam("Last-Event-ID") String lastEventIdHeader,
+                       @Parameter(description = "Resume cursor for clients that cannot set headers")
                        @QueryParam("lastEventId") String lastEventIdParam,
                        @Context HttpServletResponse response,
                        @Context SseEventSink sink) {

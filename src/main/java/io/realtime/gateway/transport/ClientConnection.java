@@ -2,6 +2,8 @@ package io.realtime.gateway.transport;
 
 import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.channel.DeliveryStats;
+import io.realtime.gateway.channel.DeliveryStats.DropReason;
+import io.realtime.gateway.channel.SlowSubscriberException;
 import io.realtime.gateway.channel.SubscribeOutcome;
 import io.realtime.gateway.channel.Subscriber;
 import io.realtime.gateway.event.ChannelName;
@@ -46,14 +48,18 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     private final ConnectionRegistry registry;
     private final DeliveryStats stats;
     private final OutboundQueue<F> queue;
+    private final long replayTimeoutMs;
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Why it closed, once it did: the reason events refused afterwards are counted under. */
+    private volatile CloseCause closeCause;
 
     protected ClientConnection(ChannelManager core, ConnectionRegistry registry, DeliveryStats stats,
                                DeliverySettings settings, Executor writers) {
         this.core = core;
         this.registry = registry;
         this.stats = stats;
+        this.replayTimeoutMs = settings.replayTimeoutMs();
         this.queue = new OutboundQueue<>(settings.queueSize(), settings.maxBatch(),
                 this::write, writers,
                 () -> close(CloseCause.SLOW, "more than " + settings.queueSize() + " frames waiting"),
@@ -74,6 +80,10 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         SubscribeOutcome outcome;
         try {
             outcome = core.subscribe(this, channel, since);
+        } catch (SlowSubscriberException e) {
+            channels.remove(channel.value());
+            close(CloseCause.SLOW, e.getMessage());
+            throw e;
         } catch (RuntimeException e) {
             channels.remove(channel.value());
             throw e;
@@ -82,6 +92,23 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
             core.unsubscribe(this, channel.value());
         }
         return outcome;
+    }
+
+    /** A resume waits while this connection's queue is full; one that never drains is cut off. */
+    @Override
+    public final boolean awaitReplayRoom() {
+        try {
+            if (queue.awaitRoom(replayTimeoutMs)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (!closed.get() && !queue.isFailed() && !queue.isClosing()) {
+            close(CloseCause.SLOW, "no room for its replay within " + replayTimeoutMs + " ms");
+        }
+        return false;
     }
 
     /** @return false if this connection did not hold the channel */
@@ -101,7 +128,9 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     protected final boolean send(F frame, boolean replayed, boolean isEvent) {
         boolean queued = replayed ? queue.offerReplay(frame) : queue.offer(frame);
         if (!queued && isEvent) {
-            stats.countDropped(1);
+            CloseCause cause = closeCause;
+            // Refused before the close ran: the queue overflowed (or the goodbye is queued).
+            stats.countDropped(cause != null ? dropReason(cause) : queue.isFailed() ? DropReason.SLOW : DropReason.SHUTDOWN, 1);
         }
         return queued;
     }
@@ -113,7 +142,18 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         }
     }
 
-    protected final int queued() {
+    /** What the dropped-events counter says for events a connection closed for this cause still had. */
+    static DropReason dropReason(CloseCause cause) {
+        return switch (cause) {
+            case SLOW -> DropReason.SLOW;
+            case TOO_BIG -> DropReason.LIMIT;
+            case SHUTDOWN -> DropReason.SHUTDOWN;
+            case WRITE_FAILED, CLIENT, TIMEOUT, SUBSCRIBE_FAILED -> DropReason.GONE;
+        };
+    }
+
+    /** Frames waiting to be written: the outbound queue depth metrics read. */
+    public final int queued() {
         return queue.size();
     }
 
@@ -153,11 +193,12 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        closeCause = cause;
         for (String channel : List.copyOf(channels)) {
             core.unsubscribe(this, channel);
         }
         channels.clear();
-        stats.countDropped(queue.discard());
+        stats.countDropped(dropReason(cause), queue.discard());
         registry.remove(this);
         end(cause, detail);
     }

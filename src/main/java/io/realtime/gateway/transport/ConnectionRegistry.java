@@ -28,6 +28,11 @@ public class ConnectionRegistry {
         accepting = false;
     }
 
+    /** False once the shutdown is under way: readiness goes DOWN so load balancers send clients elsewhere. */
+    public boolean isAccepting() {
+        return accepting;
+    }
+
     public void remove(GatewayConnection connection) {
         connections.remove(connection);
     }

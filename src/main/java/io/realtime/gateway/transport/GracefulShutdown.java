@@ -58,11 +58,17 @@ public class GracefulShutdown {
 
     /** Safe to run twice (hook, then application stop): the second finds no connection left. */
     synchronized void stop() {
+        boolean first = registry.isAccepting();
         registry.stopAccepting();
         List<GatewayConnection> open = registry.all();
         if (open.isEmpty()) {
+            if (first) {
+                LOG.info("Shutting down: no client connections to drain");
+            }
             return;
         }
+        LOG.info("Shutting down: draining " + open.size() + " client connections (up to "
+                + config.shutdownDrain().toMillis() + " ms)");
         CompletableFuture<?>[] drained = open.stream().map(c -> c.shutdown().toCompletableFuture())
                 .toArray(CompletableFuture[]::new);
         try {

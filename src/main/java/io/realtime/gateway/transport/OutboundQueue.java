@@ -33,10 +33,21 @@ public final class OutboundQueue<F> implements Runnable {
         CompletionStage<?> write(List<F> frames);
     }
 
-    private final ConcurrentLinkedQueue<F> frames = new ConcurrentLinkedQueue<>();
+    /** A queued frame, and whether it was replayed: replayed frames are paced, not counted as lag. */
+    private record Entry<F>(F frame, boolean replayed) {
+    }
+
+    private final ConcurrentLinkedQueue<Entry<F>> frames = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
-    /** Replayed frames still queued: they come from bounded history and don't count as lag. */
-    private final AtomicInteger replayCredit = new AtomicInteger();
+    /**
+     * Replayed frames still queued. They don't count towards the live bound (a resume is not lag),
+     * but they never pile up either: a replay waits for room ({@link #awaitRoom}) before each frame,
+     * so the queue holds at most its capacity of replayed frames plus its capacity of live ones.
+     */
+    private final AtomicInteger replayQueued = new AtomicInteger();
+    /** Guards waiting for room; notified by a drain when somebody waits. */
+    private final Object room = new Object();
+    private volatile int roomWaiters;
     /** Set while a drain is scheduled, running, or waiting for its write to complete. */
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
@@ -70,24 +81,56 @@ public final class OutboundQueue<F> implements Runnable {
         if (failed.get() || closing) {
             return false; // after the goodbye nothing may follow it
         }
-        if (size.get() - replayCredit.get() >= capacity) {
+        if (size.get() - replayQueued.get() >= capacity) {
             if (failed.compareAndSet(false, true)) {
                 runLater(onOverflow);
             }
             return false;
         }
-        enqueue(frame);
+        enqueue(new Entry<>(frame, false));
         return true;
     }
 
-    /** Queues a frame replayed from history: bounded by history, so it does not count towards lag. */
+    /**
+     * Queues a frame replayed from history. It does not count as lag, so a resume never cuts a
+     * client off; the replaying thread paces itself with {@link #awaitRoom} instead.
+     */
     public boolean offerReplay(F frame) {
         if (failed.get() || closing) {
             return false;
         }
-        replayCredit.incrementAndGet();
-        enqueue(frame);
+        replayQueued.incrementAndGet();
+        enqueue(new Entry<>(frame, true));
         return true;
+    }
+
+    /**
+     * Waits until fewer than the capacity of frames are queued, so one more replayed frame may
+     * follow: a client resuming from far back gets its history as fast as it reads it, and one that
+     * does not read holds at most a queue's worth. Never call it holding a lock a drain needs.
+     *
+     * @return false when the queue failed, closed, or the wait timed out
+     */
+    public boolean awaitRoom(long timeoutMs) throws InterruptedException {
+        if (size.get() < capacity) {
+            return !failed.get() && !closing;
+        }
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        synchronized (room) {
+            roomWaiters++;
+            try {
+                while (size.get() >= capacity && !failed.get() && !closing) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    room.wait(Math.max(1, left / 1_000_000L));
+                }
+            } finally {
+                roomWaiters--;
+            }
+        }
+        return !failed.get() && !closing;
     }
 
     /** Frames waiting to be written. */
@@ -99,12 +142,18 @@ public final class OutboundQueue<F> implements Runnable {
         return failed.get();
     }
 
+    /** True once {@link #closeWhenDrained} ran: the connection is ending gracefully. */
+    public boolean isClosing() {
+        return closing;
+    }
+
     /**
      * Stops taking frames (later offers are refused); the returned stage completes once everything queued so far is written
      * (or the queue failed). Used for a graceful end: queue the goodbye frame, then close.
      */
     public CompletionStage<Void> closeWhenDrained() {
         closing = true;
+        wakeWaiters();
         if (size.get() == 0 && !draining.get()) {
             idle.complete(null);
         }
@@ -115,15 +164,20 @@ public final class OutboundQueue<F> implements Runnable {
     public int discard() {
         failed.set(true);
         int dropped = 0;
-        while (frames.poll() != null) {
+        Entry<F> entry;
+        while ((entry = frames.poll()) != null) {
             dropped++;
             size.decrementAndGet();
+            if (entry.replayed()) {
+                replayQueued.decrementAndGet();
+            }
         }
         idle.complete(null);
+        wakeWaiters();
         return dropped;
     }
 
-    private void enqueue(F frame) {
+    private void enqueue(Entry<F> frame) {
         frames.add(frame);
         size.incrementAndGet();
         if (draining.compareAndSet(false, true)) {
@@ -139,17 +193,23 @@ public final class OutboundQueue<F> implements Runnable {
             return;
         }
         List<F> batch = new ArrayList<>(Math.min(size.get(), maxBatch));
-        F frame;
-        while (batch.size() < maxBatch && (frame = frames.poll()) != null) {
-            batch.add(frame);
+        int replayed = 0;
+        Entry<F> entry;
+        while (batch.size() < maxBatch && (entry = frames.poll()) != null) {
+            batch.add(entry.frame());
+            if (entry.replayed()) {
+                replayed++;
+            }
         }
         if (batch.isEmpty()) {
             finishDrain();
             return;
         }
-        int n = batch.size();
-        size.addAndGet(-n);
-        replayCredit.updateAndGet(c -> Math.max(0, c - n));
+        size.addAndGet(-batch.size());
+        // Exactly the replayed frames taken leave the replay count: live frames written meanwhile
+        // must not use up a resume's allowance (that cut clients within their bound off as slow).
+        replayQueued.addAndGet(-replayed);
+        wakeWaiters();
         CompletableFuture<?> written;
         try {
             written = writer.write(batch).toCompletableFuture();
@@ -172,6 +232,7 @@ public final class OutboundQueue<F> implements Runnable {
                 onFailure.accept(cause);
             }
             idle.complete(null);
+            wakeWaiters();
         } else if (!frames.isEmpty()) {
             // Back in line behind the other connections: one busy client does not starve them.
             runLater(this);
@@ -187,6 +248,14 @@ public final class OutboundQueue<F> implements Runnable {
             runLater(this);
         } else if ((closing || failed.get()) && frames.isEmpty()) {
             idle.complete(null);
+        }
+    }
+
+    private void wakeWaiters() {
+        if (roomWaiters > 0) {
+            synchronized (room) {
+                room.notifyAll();
+            }
         }
     }
 

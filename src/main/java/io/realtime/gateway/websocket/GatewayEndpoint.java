@@ -12,6 +12,11 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.util.logging.Level;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 import java.util.logging.Logger;
 
 /**
@@ -24,9 +29,15 @@ import java.util.logging.Logger;
 public class GatewayEndpoint {
 
     private static final Logger LOG = Logger.getLogger(GatewayEndpoint.class.getName());
+    static final Metadata CLOSES = Metadata.builder().withName("gateway.websocket.closes")
+            .withDescription("WebSocket connections closed, by close code").withUnit(MetricUnits.NONE).build();
 
     @Inject
     WebSocketSessions sessions;
+
+    @Inject
+    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
+    MetricRegistry metrics;
 
     @OnOpen
     public void open(Session session) {
@@ -55,6 +66,8 @@ public class GatewayEndpoint {
 
     @OnClose
     public void closed(Session session, CloseReason reason) {
+        // Whoever closed it (client, or the server: 1013 too slow, 1009 too big, 1001 going away).
+        metrics.counter(CLOSES, new Tag("code", String.valueOf(reason.getCloseCode().getCode()))).inc();
         WebSocketConnection connection = sessions.connection(session);
         if (connection != null) {
             connection.close(ClientConnection.CloseCause.CLIENT, "closed by client: " + reason.getCloseCode().getCode());

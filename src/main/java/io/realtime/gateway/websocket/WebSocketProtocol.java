@@ -4,6 +4,7 @@ import io.realtime.gateway.broker.BrokerUnavailableException;
 import io.realtime.gateway.broker.Fallback;
 import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.channel.ChannelManager;
+import io.realtime.gateway.channel.SlowSubscriberException;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.ErrorCode;
 import io.realtime.gateway.event.EventDraft;
@@ -17,6 +18,8 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The client-to-server ops of DESIGN §6 for one connection: subscribe (with resume), unsubscribe,
@@ -24,6 +27,8 @@ import java.util.List;
  * connection stays. The connection's lifecycle (queue, writes, close) is not its business.
  */
 final class WebSocketProtocol {
+
+    private static final Logger LOG = Logger.getLogger(WebSocketProtocol.class.getName());
 
     private final WebSocketConnection connection;
     private final ChannelManager core;
@@ -73,6 +78,13 @@ final class WebSocketProtocol {
             connection.reply(frames.error(e.code(), e.getMessage(), ref));
         } catch (BrokerUnavailableException e) {
             connection.reply(frames.error(ErrorCode.UNAVAILABLE, e.getMessage(), ref));
+        } catch (SlowSubscriberException e) {
+            // The connection is already being cut off as slow (1013): nothing more to say.
+        } catch (RuntimeException e) {
+            // Not the client's fault: it hears that the op failed (with its ref, so it can retry),
+            // the operator gets the stack trace, and the connection stays.
+            LOG.log(Level.WARNING, "WebSocket op failed", e);
+            connection.reply(frames.error(ErrorCode.INTERNAL, "The server failed to handle this frame; retry", ref));
         }
     }
 

@@ -52,7 +52,8 @@ public class WebSocketSessions {
         this.threads = threads;
         this.config = config;
         this.stats = stats;
-        this.delivery = new DeliverySettings(config.outboundQueueSize(), config.outboundMaxBatch());
+        this.delivery = new DeliverySettings(config.outboundQueueSize(), config.outboundMaxBatch(),
+                config.outboundReplayTimeoutMs());
     }
 
     void init(@Observes @Initialized(ApplicationScoped.class) Object ignored) {

@@ -34,7 +34,7 @@ class ChannelManagerTest {
                 "tiny", new NamespaceSettings("tiny", false, new HistoryPolicy(3, Duration.ofMinutes(5)))));
         // Fan-out inline, on the publishing thread: these tests check the core's ordering logic; the
         // delivery threads' hand-over is exercised by the in-server and black-box tests.
-        core.set(new ChannelManager(namespaces, broker, new DeliveryStats(), Runnable::run));
+        core.set(new ChannelManager(namespaces, broker, new DeliveryStats(), Runnable::run, 4096));
     }
 
     /** A subscriber that records what it got, as a transport would queue it. */

@@ -160,6 +160,22 @@ public final class RawWebSocket implements AutoCloseable {
         socket.close();
     }
 
+    /** Drops the connection with a TCP reset, as a client that crashed or lost its network does. */
+    public void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
+    /** Reads whatever arrives within the timeout (at least one byte unless it times out). */
+    public int readSome(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        try {
+            return socket.getInputStream().read(new byte[8192]);
+        } catch (java.net.SocketTimeoutException e) {
+            return 0;
+        }
+    }
+
     private String readHead() throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;

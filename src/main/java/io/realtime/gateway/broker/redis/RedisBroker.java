@@ -130,23 +130,24 @@ public final class RedisBroker implements Broker {
      * Delivers to this instance's subscribers with ids made here, above anything fired here, as the
      * local broker would. These events are not in Redis history: a client that resumes from one of
      * their ids later is checked against the stream like any other.
+     *
+     * <p>An id is made and its event fired under one lock: made under it but fired after, a
+     * concurrent publisher's higher id could be fired first, and the core, which gives every
+     * subscriber only ids above the last it got, would then drop the lower one for everybody.
+     * Firing only hands the event to the fan-out thread, so the lock is held briefly.
      */
-    private List<ChannelEvent> publishLocally(List<EventDraft> drafts) {
+    private synchronized List<ChannelEvent> publishLocally(List<EventDraft> drafts) {
         List<ChannelEvent> events = new ArrayList<>(drafts.size());
         for (EventDraft draft : drafts) {
             long now = System.currentTimeMillis();
-            ChannelEvent event = codec.encode(draft, nextLocalId(subscriber.floor(draft.channel().value()), now), now);
+            EventId floor = subscriber.floor(draft.channel().value());
+            lastLocalId = (floor != null && floor.isAfter(lastLocalId) ? floor : lastLocalId).next(now);
+            ChannelEvent event = codec.encode(draft, lastLocalId, now);
             fanOut.accept(event);
             events.add(event);
         }
         localOnly.addAndGet(events.size());
         return events;
-    }
-
-    private synchronized EventId nextLocalId(EventId floor, long now) {
-        EventId base = floor != null && floor.isAfter(lastLocalId) ? floor : lastLocalId;
-        lastLocalId = base.next(now);
-        return lastLocalId;
     }
 
     @Override

@@ -1,0 +1,50 @@
+package io.realtime.gateway.transport;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
+
+/**
+ * Clients refused something (a bad or oversized request, a limit, an unavailable broker): one log line
+ * each, and a count by transport and error code ({@code gateway_rejections_total}), so an operator
+ * sees a misbehaving client or a limit set too low without a line per event anywhere.
+ */
+@ApplicationScoped
+public class Rejections {
+
+    public static final String METRIC = "gateway.rejections";
+    private static final Logger LOG = Logger.getLogger(Rejections.class.getName());
+    private static final Metadata META = Metadata.builder().withName(METRIC)
+            .withDescription("Client requests or messages refused with an error code, by transport and code")
+            .withUnit(MetricUnits.NONE).build();
+
+    private MetricRegistry registry;
+
+    protected Rejections() {
+        // for the CDI proxy
+    }
+
+    @Inject
+    public Rejections(@RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * @param code   the error code the client got ({@code too_large}, {@code limit}, ...)
+     * @param client who was refused and what it asked, for the log line (an address, a method and path)
+     */
+    public void refused(String transport, String code, String client, String detail) {
+        registry.counter(META, new Tag("transport", transport), new Tag("code", code)).inc();
+        LOG.info("Refused " + transport + " client " + client + ": " + code
+                + (detail == null ? "" : " (" + abbreviate(detail) + ")"));
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    }
+}

@@ -1,0 +1,209 @@
+package io.realtime.gateway.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.realtime.gateway.testsupport.Await;
+import io.realtime.gateway.testsupport.GatewayHttp;
+import io.realtime.gateway.testsupport.GatewayProcess;
+import io.realtime.gateway.testsupport.Problems;
+import io.realtime.gateway.testsupport.RawSse;
+import io.realtime.gateway.testsupport.RawWebSocket;
+import io.realtime.gateway.testsupport.WsTestClient;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What one client can take from the server, whatever it does: a resume is paced to its reading and
+ * never queued in bulk, a subscription never outlives its connection, and a URI the web container
+ * refuses still gets a problem document. Regression tests of defects reproduced against a running
+ * gateway (issue 9, defects 2 to 4).
+ */
+class ResourceBoundsIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int QUEUE = 256;
+
+    private static GatewayProcess gateway;
+    private static GatewayHttp http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = GatewayProcess.start(Map.of(
+                "GATEWAY_OUTBOUND_QUEUE_SIZE", String.valueOf(QUEUE),
+                "GATEWAY_OUTBOUND_REPLAY_TIMEOUT_MS", "2000",
+                // 1 s heartbeats: a client that vanished is noticed quickly.
+                "GATEWAY_SSE_HEARTBEAT_SECONDS", "1",
+                "GATEWAY_WS_PING_SECONDS", "1"));
+        http = new GatewayHttp("http://localhost:" + gateway.httpPort());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @BeforeEach
+    void quiet() {
+        http.awaitIdle(WAIT);
+    }
+
+    /** Publishes {@code n} events of about {@code bytes} each to the channel; returns their ids. */
+    private static List<String> fill(String channel, int n, int bytes) {
+        String pad = "x".repeat(bytes);
+        List<String> ids = new ArrayList<>();
+        List<GatewayHttp.Item> batch = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            batch.add(new GatewayHttp.Item(channel, "tick", "{\"n\":" + i + ",\"pad\":\"" + pad + "\"}"));
+            if (batch.size() * (bytes + 100 + channel.length()) > 50_000 || i == n - 1) {
+                ids.addAll(http.publishBatch(batch));
+                batch.clear();
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Defect 2: a WebSocket client that reads nothing asked for a channel's whole history 200 times
+     * and the server queued all of it (200,000 frames, RSS past 1 GB). Now the replay waits for the
+     * client to read; one that never does is cut off (1013) having been sent a bounded amount.
+     */
+    @Test
+    void aClientThatResubscribesFromZeroWithoutReadingIsCutOffHoldingABoundedQueue() throws Exception {
+        String channel = "job:replay-flood-" + UUID.randomUUID();
+        fill(channel, 1_000, 1_000);
+        try (RawWebSocket flooder = RawWebSocket.connect("localhost", gateway.httpPort(), "/ws");
+             WsTestClient bystander = WsTestClient.connect(URI.create("ws://localhost:" + gateway.httpPort() + "/ws"))) {
+            bystander.subscribe(channel, null, WAIT);
+            Await.until(WAIT, "both connected", () -> http.stat("connections.websocket"), n -> n == 2);
+            for (int i = 0; i < 200; i++) {
+                flooder.sendText("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\",\"since\":\"0-0\"}");
+            }
+            Await.until(WAIT, "the flooding client cut off", () -> http.stat("connections.websocket"), n -> n == 1);
+            // What reached it: whatever the socket buffers held plus at most its queue, not 200 replays.
+            int events = 0;
+            int closeCode = -1;
+            RawWebSocket.Frame frame;
+            while ((frame = flooder.next(WAIT)) != null) {
+                if (frame.opcode() == RawWebSocket.Frame.CLOSE) {
+                    closeCode = frame.closeCode();
+                    break;
+                }
+                if (frame.opcode() == RawWebSocket.Frame.TEXT) {
+                    events += (int) frame.text().lines().filter(l -> l.contains("\"op\":\"event\"")).count();
+                }
+            }
+            assertEquals(1013, closeCode, "cut off as too slow");
+            assertTrue(events < 20_000, "a bounded amount was queued for it, not 200 replays: " + events);
+            // The bystander was never held back.
+            String live = http.publish(channel, "tick", "{}");
+            assertEquals(live, bystander.events(1, WAIT).get(0).getString("id"));
+            assertEquals(1, http.stat("subscriptions"), "the flooder's subscription is gone");
+        }
+    }
+
+    /** The same over SSE: a stream resuming 8 full channels from 0-0 that never reads is cut off. */
+    @Test
+    void anSseStreamResumingManyChannelsWithoutReadingIsCutOff() throws Exception {
+        String prefix = "job:replay-sse-" + UUID.randomUUID() + "-";
+        for (int c = 0; c < 8; c++) {
+            fill(prefix + c, 1_000, 500);
+        }
+        try (RawSse stalled = openResumedFromZero(prefix, 8)) {
+            Await.until(WAIT, "the stream open", () -> http.stat("connections.sse"), n -> n == 1);
+            Await.until(WAIT, "the stalled stream cut off", () -> http.stat("connections.sse"), n -> n == 0);
+            assertTrue(stalled.readToEnd(WAIT), "its stream ended");
+            assertEquals(0, http.stat("subscriptions"));
+        }
+    }
+
+    /** A stream of the channels resuming every one from 0-0 (a plain id resumes all), never read. */
+    private static RawSse openResumedFromZero(String prefix, int channels) throws Exception {
+        StringBuilder query = new StringBuilder("/api/stream?");
+        for (int c = 0; c < channels; c++) {
+            query.append("channel=").append(prefix).append(c).append('&');
+        }
+        return RawSse.open("localhost", gateway.httpPort(), query + "lastEventId=0-0");
+    }
+
+    /**
+     * A fast client resuming from far back gets everything, in order, although it is far more than
+     * its queue holds: the replay goes at its pace.
+     */
+    @Test
+    void aReaderResumingFarMoreThanItsQueueGetsEverythingInOrder() throws Exception {
+        String channel = "job:replay-fast-" + UUID.randomUUID();
+        List<String> ids = fill(channel, 1_000, 100);
+        try (WsTestClient ws = WsTestClient.connect(URI.create("ws://localhost:" + gateway.httpPort() + "/ws"))) {
+            for (int round = 0; round < 3; round++) {
+                JsonObject subscribed = ws.subscribe(channel, ids.get(0), WAIT);
+                assertTrue(subscribed.getBoolean("recovered"));
+                List<String> got = ws.events(999, WAIT).stream().map(e -> e.getString("id")).toList();
+                assertEquals(ids.subList(1, 1_000), got, "round " + round);
+            }
+        }
+    }
+
+    /**
+     * Defect 3: streams reset by the client while their subscribes were running left subscriptions
+     * registered with no connection behind them. Thirty streams of 32 council channels resuming
+     * from 0-0, reset on their first byte; then WebSockets reset right after 32 subscribes.
+     */
+    @Test
+    void connectionsResetWhileSubscribingLeaveNoSubscriptionBehind() throws Exception {
+        String prefix = "council:reset-" + UUID.randomUUID() + "-";
+        StringBuilder query = new StringBuilder("/api/stream?");
+        for (int c = 0; c < 32; c++) {
+            fill(prefix + c, 100, 100);
+            query.append("channel=").append(prefix).append(c).append('&');
+        }
+        for (int i = 0; i < 30; i++) {
+            RawSse sse = RawSse.open("localhost", gateway.httpPort(), query + "lastEventId=0-0");
+            sse.readSome(Duration.ofSeconds(5));
+            sse.reset();
+        }
+        for (int i = 0; i < 30; i++) {
+            RawWebSocket ws = RawWebSocket.connect("localhost", gateway.httpPort(), "/ws");
+            for (int c = 0; c < 32; c++) {
+                ws.sendText("{\"op\":\"subscribe\",\"channel\":\"" + prefix + c + "\",\"since\":\"0-0\"}");
+            }
+            ws.reset();
+        }
+        Await.until(WAIT, "every reset connection and its subscriptions gone", http::stats,
+                s -> s.getJsonObject("connections").getInt("total") == 0 && s.getInt("subscriptions") == 0
+                        && s.getInt("channels") == 0);
+    }
+
+    /**
+     * Defect 4: a channel name in the path with an encoded newline. Liberty's web container refuses
+     * such a URI itself, before any application code or web.xml error page runs (the body is its
+     * own, hard-coded in com.ibm.ws.webcontainer.WebContainer), so that one answer cannot be a
+     * problem document; it is a 400 with no stack trace, and every name the gateway itself gets to
+     * see is refused with a problem.
+     */
+    @Test
+    void badChannelNamesInThePathAreRefusedWith400() {
+        HttpResponse<String> controlChar = http.post("/api/channels/job:bad%20name%0A/events", "application/json",
+                "{\"type\":\"x\",\"data\":{}}");
+        assertEquals(400, controlChar.statusCode(), controlChar.body());
+        assertTrue(!controlChar.body().contains("at io.") && !controlChar.body().contains("Exception"),
+                "no stack trace: " + controlChar.body());
+        for (String name : List.of("job:bad%20name", "job:%C3%A9t%C3%A9", "job:" + "a".repeat(300))) {
+            HttpResponse<String> r = http.post("/api/channels/" + name + "/events", "application/json",
+                    "{\"type\":\"x\",\"data\":{}}");
+            Problems.assertProblem(r, 400, "bad_channel");
+        }
+    }
+}
