@@ -12,7 +12,10 @@
 -- ARGV[4]  history length to keep (XADD MAXLEN ~)
 -- ARGV[5]  history TTL in seconds, refreshed on every write
 -- ARGV[6]  PUBLISH (default) or SPUBLISH (sharded pub/sub, Redis Cluster 7+)
--- Returns  the event id
+-- KEYS[3]  optional: the publish's idempotency key, rt:i:{<channel>}:<key> (same slot as the
+--          stream); with it, ARGV[7] is how long the key is kept, in seconds
+-- Returns  the event id; for a publish whose idempotency key was already published within its
+--          window, "dup <first id>", and nothing is published
 local channel, etype, data = ARGV[1], ARGV[2], ARGV[3]
 if string.sub(KEYS[1], -(#channel + 2)) ~= '{' .. channel .. '}'
         or string.sub(KEYS[2], -(#channel + 2)) ~= '{' .. channel .. '}' then
@@ -38,8 +41,22 @@ if publish ~= 'PUBLISH' and publish ~= 'SPUBLISH' then
     return redis.error_reply('ERR ARGV[6] must be PUBLISH or SPUBLISH')
 end
 
+local idem = KEYS[3]
+if idem ~= nil then
+    if string.find(idem, '{' .. channel .. '}:', 1, true) == nil then
+        return redis.error_reply('ERR KEYS[3] does not name channel ' .. channel)
+    end
+    local first = redis.call('GET', idem)
+    if first then
+        return 'dup ' .. first
+    end
+end
+
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 't', etype, 'd', data)
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 -- The message carries the entry's parts; every gateway writes the same envelope from them.
 redis.call(publish, KEYS[2], id .. ' ' .. etype .. ' ' .. data)
+if idem ~= nil then
+    redis.call('SET', idem, id, 'EX', ARGV[7])
+end
 return id

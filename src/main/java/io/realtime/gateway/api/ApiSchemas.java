@@ -25,19 +25,26 @@ public final class ApiSchemas {
     public record BatchItem(
             @Schema(required = true, example = "job:42") String channel,
             @Schema(required = true, example = "job_progress") String type,
-            @Schema(required = true, type = SchemaType.OBJECT) Map<String, Object> data) {
+            @Schema(required = true, type = SchemaType.OBJECT) Map<String, Object> data,
+            @Schema(description = "Optional: a retry with the same key on the same channel within the window "
+                    + "(default 5 min) publishes nothing and gets the first id", example = "order-7-shipped")
+            String idempotencyKey) {
     }
 
     @Schema(name = "Published", description = "The id the event got, and how it went out")
     public record Published(
             @Schema(example = "1795615943231-0") String id,
             @Schema(enumeration = {"cluster", "local"}, description = "cluster: through Redis to every instance; "
-                    + "local: Redis unreachable, delivered to this instance's subscribers only") String delivery) {
+                    + "local: Redis unreachable, delivered to this instance's subscribers only") String delivery,
+            @Schema(description = "Present and true when this was a retry of an earlier publish (same "
+                    + "Idempotency-Key): nothing was published, id is the first publish's") Boolean duplicate) {
     }
 
     @Schema(name = "BatchPublished", description = "The ids of a batch, in order")
     public record BatchPublished(List<String> ids,
-                                 @Schema(enumeration = {"cluster", "local"}) String delivery) {
+                                 @Schema(enumeration = {"cluster", "local"}) String delivery,
+                                 @Schema(description = "Present when some items were retries (same idempotencyKey): "
+                                         + "their positions; nothing was published for them") List<Integer> duplicates) {
     }
 
     @Schema(name = "Problem", description = "RFC 9457 problem document: every error of the HTTP API")

@@ -1,5 +1,10 @@
 package io.realtime.gateway.api;
 
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import io.realtime.gateway.event.JsonFactories;
 import io.realtime.gateway.event.ErrorCode;
 import io.realtime.gateway.event.InvalidInputException;
@@ -7,7 +12,6 @@ import jakarta.json.JsonException;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonStructure;
 import jakarta.json.stream.JsonParsingException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -33,7 +37,18 @@ final class JsonBodies {
         if (bytes.length == 0) {
             throw new InvalidInputException(ErrorCode.BAD_JSON, "The request body is empty");
         }
-        try (JsonReader reader = JsonFactories.reader(new ByteArrayInputStream(bytes))) {
+        String text;
+        try {
+            // Strict: JSON is UTF-8 (RFC 8259), and a lenient decode would store U+FFFD in place of
+            // what the publisher sent without telling them.
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidInputException(ErrorCode.BAD_JSON, "The request body is not valid UTF-8");
+        }
+        try (JsonReader reader = JsonFactories.reader(new StringReader(text))) {
             return reader.read();
         } catch (JsonParsingException e) {
             throw new InvalidInputException(ErrorCode.BAD_JSON, "Malformed JSON at line "

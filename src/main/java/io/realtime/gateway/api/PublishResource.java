@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
@@ -83,14 +84,22 @@ public class PublishResource {
     @APIResponse(responseCode = "503", description = "Redis unreachable and fallback refuse, or the server is stopping",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
     public Response publish(@PathParam("channel") String channel, @QueryParam("fallback") String fallback,
+                            @Parameter(description = "Makes a retry safe: the same key on the same channel within "
+                                    + "the window (default 5 min) publishes nothing and answers the first id")
+                            @HeaderParam("Idempotency-Key") String idempotencyKey,
                             @Parameter(hidden = true) @HeaderParam("Content-Length") long length,
                             InputStream body) {
         ChannelName name = core.channel(channel);
         Fallback choice = fallback(fallback);
         JsonObject event = object(JsonBodies.read(body, length, config.publishMaxBodyBytes()), "The body");
-        Publication published = core.publish(List.of(EventDraft.of(name, event.get("type"), event.get("data"))), choice);
-        return Response.accepted(JsonFactories.object().add("id", published.events().get(0).id().toString())
-                .add("delivery", published.delivery().wire()).build().toString()).build();
+        EventDraft draft = EventDraft.of(name, event.get("type"), event.get("data")).withIdempotencyKey(idempotencyKey);
+        Publication published = core.publish(List.of(draft), choice);
+        JsonObjectBuilder answer = JsonFactories.object().add("id", published.events().get(0).id().toString())
+                .add("delivery", published.delivery().wire());
+        if (published.duplicate(0)) {
+            answer.add("duplicate", true);
+        }
+        return Response.accepted(answer.build().toString()).build();
     }
 
     @POST
@@ -141,8 +150,13 @@ public class PublishResource {
         for (ChannelEvent event : published.events()) {
             ids.add(event.id().toString());
         }
-        return Response.accepted(JsonFactories.object().add("ids", ids)
-                .add("delivery", published.delivery().wire()).build().toString()).build();
+        JsonObjectBuilder answer = JsonFactories.object().add("ids", ids).add("delivery", published.delivery().wire());
+        if (!published.duplicates().isEmpty()) {
+            JsonArrayBuilder duplicates = JsonFactories.array();
+            published.duplicates().stream().sorted().forEach(duplicates::add);
+            answer.add("duplicates", duplicates);
+        }
+        return Response.accepted(answer.build().toString()).build();
     }
 
     /**
@@ -165,8 +179,13 @@ public class PublishResource {
             if (channel == null || channel.getValueType() != JsonValue.ValueType.STRING) {
                 throw new InvalidInputException(ErrorCode.BAD_CHANNEL, "'channel' is required and must be a string");
             }
+            JsonValue key = event.get("idempotencyKey");
+            if (key != null && key.getValueType() != JsonValue.ValueType.STRING && key.getValueType() != JsonValue.ValueType.NULL) {
+                throw new InvalidInputException(ErrorCode.BAD_REQUEST, "'idempotencyKey' must be a string");
+            }
             return EventDraft.of(core.channel(((jakarta.json.JsonString) channel).getString()),
-                    event.get("type"), event.get("data"));
+                    event.get("type"), event.get("data"))
+                    .withIdempotencyKey(key instanceof jakarta.json.JsonString k ? k.getString() : null);
         } catch (InvalidInputException e) {
             throw new InvalidInputException(e.code(), where + ": " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.realtime.gateway.broker;
 
+import java.time.Duration;
 import io.realtime.gateway.broker.local.LocalBroker;
 import io.realtime.gateway.broker.redis.RedisBroker;
 import io.realtime.gateway.broker.redis.RedisSettings;
@@ -57,14 +58,17 @@ public class BrokerProducer {
     @ApplicationScoped
     Broker broker(GatewayConfig config, EnvelopeCodec codec, Event<ChannelEvent> events) {
         Optional<RedisSettings> redis = RedisSettings.from(mpConfig);
+        Idempotency idempotency = new Idempotency(
+                Duration.ofSeconds(mpConfig.getValue("gateway.publish.idempotency-window-seconds", Long.class)),
+                mpConfig.getValue("gateway.publish.idempotency-max-keys", Integer.class));
         if (redis.isPresent()) {
             RedisSettings settings = redis.get();
             LOG.info("Broker: " + settings.mode() + " at " + settings.where() + " (fallback when unreachable: "
                     + settings.fallback().name().toLowerCase(java.util.Locale.ROOT) + ")");
-            return new RedisBroker(settings, config.namespaces()::history, codec, events::fire,
+            return new RedisBroker(settings, config.namespaces()::history, idempotency, codec, events::fire,
                     longRunning(), scheduler);
         }
-        LocalBroker local = new LocalBroker(codec, events::fire, System::currentTimeMillis);
+        LocalBroker local = new LocalBroker(codec, events::fire, System::currentTimeMillis, idempotency);
         sweep = scheduler.scheduleWithFixedDelay(() -> local.sweep(config.namespaces()::history),
                 30, 30, TimeUnit.SECONDS);
         LOG.info("Broker: local (single instance, in-memory history); set REDIS_URL to join a cluster");

@@ -16,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,6 +33,7 @@ import java.util.concurrent.RejectedExecutionException;
 public class ChannelManager {
 
     private final ConcurrentHashMap<String, ChannelSubscribers> channels = new ConcurrentHashMap<>();
+    private final Object[] lifecycleLocks = java.util.stream.Stream.generate(Object::new).limit(256).toArray();
     private Namespaces namespaces;
     private Broker broker;
     private DeliveryStats stats;
@@ -176,18 +178,23 @@ public class ChannelManager {
         if (subs == null) {
             return false;
         }
-        synchronized (subs) {
-            if (subs.positions.remove(subscriber) == null) {
-                return false;
+        synchronized (lifecycleLock(channel)) {
+            synchronized (subs) {
+                if (subs.positions.remove(subscriber) == null) {
+                    return false;
+                }
+                if (subs.positions.isEmpty() && !subs.retired) {
+                    subs.retired = true;
+                    // Under the channel's lifecycle lock: a new first subscriber's channelActive
+                    // (which takes it too) always follows this. Only an activated channel is
+                    // released; one whose activation had not begun is never activated (see register).
+                    if (subs.active) {
+                        broker.channelInactive(channel);
+                    }
+                    channels.remove(channel, subs);
+                }
+                return true;
             }
-            if (subs.positions.isEmpty() && !subs.retired) {
-                subs.retired = true;
-                // Tell the broker before the entry leaves the map: a new first subscriber waits on
-                // this monitor, so its channelActive always follows this channelInactive.
-                broker.channelInactive(channel);
-                channels.remove(channel, subs);
-            }
-            return true;
         }
     }
 
@@ -255,27 +262,77 @@ public class ChannelManager {
         return copy;
     }
 
+    /**
+     * Registers the subscriber (its live events buffered from now on) and returns once the broker
+     * fires the channel's events here. The first subscriber activates the channel in the broker,
+     * which may wait on Redis (up to its timeout while the link is wedged): that wait holds the
+     * channel's lifecycle lock, never its subscriber monitor, which the fan-out thread takes for
+     * every event of every channel. Later subscribers wait for that activation, holding nothing.
+     */
     private ChannelSubscribers register(Subscriber subscriber, String name) {
         while (true) {
             ChannelSubscribers subs = channels.computeIfAbsent(name, n -> new ChannelSubscribers());
+            CompletableFuture<Void> activation;
+            boolean first;
             synchronized (subs) {
                 if (subs.retired) {
                     continue; // its last subscriber just left; the next lookup makes a new entry
                 }
-                boolean first = subs.positions.isEmpty();
                 subs.positions.put(subscriber, new ChannelSubscribers.Position());
+                first = subs.activation == null;
                 if (first) {
-                    try {
-                        broker.channelActive(name);
-                    } catch (RuntimeException e) {
-                        subs.positions.remove(subscriber);
-                        subs.retired = true;
-                        channels.remove(name, subs);
-                        throw e;
-                    }
+                    subs.activation = new CompletableFuture<>();
                 }
-                return subs;
+                activation = subs.activation;
             }
+            if (first) {
+                activate(subs, subscriber, name);
+            } else {
+                try {
+                    activation.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    synchronized (subs) {
+                        subs.positions.remove(subscriber);
+                    }
+                    throw e.getCause() instanceof RuntimeException r ? r : e;
+                }
+            }
+            return subs;
         }
+    }
+
+    private void activate(ChannelSubscribers subs, Subscriber subscriber, String name) {
+        synchronized (lifecycleLock(name)) {
+            synchronized (subs) {
+                if (subs.retired) {
+                    // Everybody left before it began: nothing to activate, nor to release later.
+                    subs.activation.complete(null);
+                    return;
+                }
+            }
+            try {
+                broker.channelActive(name);
+            } catch (RuntimeException e) {
+                synchronized (subs) {
+                    subs.positions.remove(subscriber);
+                    subs.retired = true;
+                    channels.remove(name, subs);
+                }
+                subs.activation.completeExceptionally(e);
+                throw e;
+            }
+            synchronized (subs) {
+                subs.active = true;
+            }
+            subs.activation.complete(null);
+        }
+    }
+
+    /**
+     * Orders a channel's activation and release in the broker (striped: a lock per channel would
+     * have to be created and forgotten with it). Taken before a subscriber monitor, never after.
+     */
+    private Object lifecycleLock(String channel) {
+        return lifecycleLocks[(channel.hashCode() & 0x7fffffff) % lifecycleLocks.length];
     }
 }

@@ -3,6 +3,7 @@ package io.realtime.gateway.channel;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventId;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,10 @@ final class ChannelSubscribers {
     final Map<Subscriber, Position> positions = new LinkedHashMap<>();
     /** Set when the last subscriber left and the entry is on its way out of the map. */
     boolean retired;
+    /** The broker's activation of the channel, begun by the first subscriber; null before. */
+    CompletableFuture<Void> activation;
+    /** The broker activated the channel: its release is owed when the last subscriber leaves. */
+    boolean active;
 
     /** Hands a live event to every subscriber (or its catch-up buffer); returns how many got it now. */
     int dispatch(ChannelEvent event, int pendingLimit) {

@@ -7,7 +7,9 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,10 +30,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@link ManagedThreadFactory}, so they carry the application's context from their creation, and
  * a task costs a queue offer.
  *
- * <p>Why several per core: Liberty writes an SSE event (and a WebSocket message sent with the
- * basic remote) synchronously, so a client whose socket is full holds its thread until it reads or
- * the write times out. The others go on on the remaining threads; the pool is that many slow
- * clients deep.
+ * <p>Why the pool grows: Liberty writes an SSE event synchronously, so a client whose socket is
+ * full holds its writer until it reads or the write times out (the server's write timeout). A few
+ * such clients would hold every writer and stall everybody else. So a writer busy with one drain
+ * for longer than {@code stuckAfter} no longer counts: the pool starts another thread in its place
+ * (up to {@code maxThreads}), and lets it go once the stuck one is back and the extra has been idle
+ * a minute.
  */
 @ApplicationScoped
 public class DeliveryThreads {
@@ -40,24 +44,81 @@ public class DeliveryThreads {
     ManagedThreadFactory threadFactory;
 
     private int threads;
+    private int maxThreads;
+    private long stuckAfterNanos;
     private ThreadPoolExecutor pool;
     private ExecutorService fanOut;
+    private ScheduledExecutorService watch;
+    /** When each busy writer took up its current drain. */
+    private final ConcurrentHashMap<Thread, Long> busySince = new ConcurrentHashMap<>();
 
     protected DeliveryThreads() {
         // for the CDI proxy
     }
 
-    /** @param threads pool size; 0 means four per available processor, at least eight */
+    /**
+     * @param threads      writers; 0 means four per available processor, at least eight
+     * @param maxThreads   most writers, counting those started in place of stuck ones
+     * @param stuckAfterMs a writer busy with one drain this long is stuck (a client not reading)
+     */
     @Inject
-    public DeliveryThreads(@ConfigProperty(name = "gateway.delivery.threads") int threads) {
+    public DeliveryThreads(@ConfigProperty(name = "gateway.delivery.threads") int threads,
+                           @ConfigProperty(name = "gateway.delivery.max-threads") int maxThreads,
+                           @ConfigProperty(name = "gateway.delivery.stuck-after-ms") long stuckAfterMs) {
         this.threads = threads > 0 ? threads : Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+        this.maxThreads = Math.max(this.threads, maxThreads);
+        this.stuckAfterNanos = TimeUnit.MILLISECONDS.toNanos(stuckAfterMs);
     }
 
     @PostConstruct
     void start() {
-        pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                threadFactory);
+        pool = new ThreadPoolExecutor(threads, maxThreads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                threadFactory) {
+            @Override
+            protected void beforeExecute(Thread t, Runnable r) {
+                busySince.put(t, System.nanoTime());
+            }
+
+            @Override
+            protected void afterExecute(Runnable r, Throwable t) {
+                busySince.remove(Thread.currentThread());
+            }
+        };
         fanOut = Executors.newSingleThreadExecutor(threadFactory);
+        watch = Executors.newSingleThreadScheduledExecutor(threadFactory);
+        long every = Math.max(50, TimeUnit.NANOSECONDS.toMillis(stuckAfterNanos) / 4);
+        watch.scheduleWithFixedDelay(this::replaceStuckWriters, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Keeps {@code threads} writers free of stuck drains: the core size is the configured size plus
+     * the stuck ones (a larger core starts threads for waiting drains at once; a smaller one lets
+     * the extra threads end when idle).
+     */
+    private void replaceStuckWriters() {
+        try {
+            long now = System.nanoTime();
+            int stuck = 0;
+            for (long since : busySince.values()) {
+                if (now - since > stuckAfterNanos) {
+                    stuck++;
+                }
+            }
+            int target = Math.min(maxThreads, threads + stuck);
+            if (target != pool.getCorePoolSize()) {
+                pool.setCorePoolSize(target);
+            }
+        } catch (RuntimeException e) {
+            // A periodic task that throws is never run again.
+            java.util.logging.Logger.getLogger(DeliveryThreads.class.getName())
+                    .log(java.util.logging.Level.WARNING, "replacing stuck writers failed", e);
+        }
+    }
+
+    /** Writers busy with one drain past the stuck threshold right now. */
+    public int stuck() {
+        long now = System.nanoTime();
+        return (int) busySince.values().stream().filter(since -> now - since > stuckAfterNanos).count();
     }
 
     /** The fan-out thread: tasks run one at a time, in the order they were handed over. */
@@ -90,6 +151,7 @@ public class DeliveryThreads {
 
     @PreDestroy
     void stop() {
+        watch.shutdownNow();
         fanOut.shutdown();
         pool.shutdown();
         try {

@@ -9,8 +9,32 @@ import java.util.regex.Pattern;
 /**
  * An event a publisher asked for, validated (DESIGN §3) but not yet given an id. The transports and
  * the HTTP API build drafts through {@link #of}; a worker publishing through Redis bypasses this.
+ *
+ * @param idempotencyKey the publisher's key for this publish, or null: a retry with the same key on
+ *                       the same channel within the window publishes nothing and gets the first id
  */
-public record EventDraft(ChannelName channel, String type, JsonObject data) {
+public record EventDraft(ChannelName channel, String type, JsonObject data, String idempotencyKey) {
+
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[!-~]{1,128}");
+
+    public EventDraft(ChannelName channel, String type, JsonObject data) {
+        this(channel, type, data, null);
+    }
+
+    /**
+     * The same draft with the publisher's idempotency key (printable ASCII, no spaces, 1 to 128
+     * characters); null or absent leaves it without.
+     */
+    public EventDraft withIdempotencyKey(String key) {
+        if (key == null) {
+            return this;
+        }
+        if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw new InvalidInputException(ErrorCode.BAD_REQUEST,
+                    "An idempotency key is 1 to 128 printable ASCII characters without spaces");
+        }
+        return new EventDraft(channel, type, data, key);
+    }
 
     /** {@code data} itself is depth 1. */
     public static final int MAX_DATA_DEPTH = 32;

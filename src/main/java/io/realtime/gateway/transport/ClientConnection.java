@@ -188,6 +188,11 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         close(CloseCause.SHUTDOWN, "server shutdown");
     }
 
+    @Override
+    public void closeForFailure(String detail) {
+        close(CloseCause.WRITE_FAILED, detail);
+    }
+
     /** Ends the connection and forgets it everywhere; safe to call more than once, from any thread. */
     public final void close(CloseCause cause, String detail) {
         if (!closed.compareAndSet(false, true)) {

@@ -18,4 +18,7 @@ public interface GatewayConnection {
 
     /** Server stop, last step, once every connection drained or the drain time ran out. */
     void closeForShutdown();
+
+    /** Ends the connection after a failure of the server's own (e.g. its heartbeat threw). */
+    void closeForFailure(String detail);
 }

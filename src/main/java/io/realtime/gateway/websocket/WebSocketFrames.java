@@ -36,8 +36,13 @@ final class WebSocketFrames {
         return withRef(JsonFactories.object().add("op", "unsubscribed").add("channel", channel), ref);
     }
 
-    String ack(String id, String delivery, JsonValue ref) {
-        return withRef(JsonFactories.object().add("op", "ack").add("id", id).add("delivery", delivery), ref);
+    /** @param duplicate a retry (same idempotency key): nothing was published, {@code id} is the first's */
+    String ack(String id, String delivery, boolean duplicate, JsonValue ref) {
+        JsonObjectBuilder ack = JsonFactories.object().add("op", "ack").add("id", id).add("delivery", delivery);
+        if (duplicate) {
+            ack.add("duplicate", true);
+        }
+        return withRef(ack, ref);
     }
 
     String error(ErrorCode code, String message, JsonValue ref) {

@@ -121,9 +121,15 @@ final class WebSocketProtocol {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(ErrorCode.BAD_OP, e.getMessage());
         }
-        Publication published = core.publish(
-                List.of(EventDraft.of(channel, message.get("type"), message.get("data"))), fallback);
-        connection.reply(frames.ack(published.events().get(0).id().toString(), published.delivery().wire(), ref));
+        JsonValue key = message.get("idempotencyKey");
+        if (key != null && !(key instanceof JsonString) && key.getValueType() != JsonValue.ValueType.NULL) {
+            throw new InvalidInputException(ErrorCode.BAD_REQUEST, "'idempotencyKey' must be a string");
+        }
+        EventDraft draft = EventDraft.of(channel, message.get("type"), message.get("data"))
+                .withIdempotencyKey(key instanceof JsonString k ? k.getString() : null);
+        Publication published = core.publish(List.of(draft), fallback);
+        connection.reply(frames.ack(published.events().get(0).id().toString(), published.delivery().wire(),
+                published.duplicate(0), ref));
     }
 
     private static String string(JsonObject message, String key, ErrorCode code) {

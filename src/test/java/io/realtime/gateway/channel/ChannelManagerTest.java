@@ -1,5 +1,6 @@
 package io.realtime.gateway.channel;
 
+import io.realtime.gateway.broker.Idempotency;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +27,7 @@ class ChannelManagerTest {
 
     private final AtomicReference<ChannelManager> core = new AtomicReference<>();
     private final LocalBroker broker = new LocalBroker(new EnvelopeCodec(), e -> core.get().dispatch(e),
-            System::currentTimeMillis);
+            System::currentTimeMillis, Idempotency.DEFAULT);
 
     ChannelManagerTest() {
         Namespaces namespaces = new Namespaces(Map.of(

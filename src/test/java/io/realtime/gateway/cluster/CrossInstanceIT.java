@@ -134,6 +134,56 @@ class CrossInstanceIT {
         }
     }
 
+    /**
+     * A publisher that retries after a timeout, through another instance, with the same
+     * Idempotency-Key: the retry publishes nothing and answers the first id; the subscribers of both
+     * instances get the event once. The key is per channel: the same key elsewhere publishes.
+     */
+    @Test
+    @Order(2)
+    void anIdempotentRetryOnTheOtherInstancePublishesNothing() throws Exception {
+        String channel = "job:idem-" + System.nanoTime();
+        try (SseTestClient onA = TwoGateways.sse(gateways.httpA, channel, null);
+             WsTestClient onB = TwoGateways.ws(gateways.httpB, channel, null, null)) {
+            TwoGateways.awaitPosition(onA);
+            String body = "{\"type\":\"job_progress\",\"data\":{\"frame\":1}}";
+            HttpResponse<String> first = gateways.httpA.post("/api/channels/" + channel + "/events", body,
+                    Map.of("Idempotency-Key", "frame-1"));
+            assertEquals(202, first.statusCode(), first.body());
+            JsonObject firstBody = GatewayHttp.json(first.body());
+            assertFalse(firstBody.containsKey("duplicate"));
+            HttpResponse<String> retry = gateways.httpB.post("/api/channels/" + channel + "/events", body,
+                    Map.of("Idempotency-Key", "frame-1"));
+            assertEquals(202, retry.statusCode(), retry.body());
+            JsonObject retryBody = GatewayHttp.json(retry.body());
+            assertEquals(firstBody.getString("id"), retryBody.getString("id"), "the first publish's id");
+            assertTrue(retryBody.getBoolean("duplicate"));
+            assertEquals("cluster", retryBody.getString("delivery"));
+            // A batch retry through A, with one new item: only the new one is published.
+            String batch = "[{\"channel\":\"" + channel + "\",\"type\":\"job_progress\",\"data\":{\"frame\":1},"
+                    + "\"idempotencyKey\":\"frame-1\"},{\"channel\":\"" + channel
+                    + "\",\"type\":\"job_progress\",\"data\":{\"frame\":2},\"idempotencyKey\":\"frame-2\"}]";
+            HttpResponse<String> batched = gateways.httpA.post("/api/events", "application/json", batch);
+            assertEquals(202, batched.statusCode(), batched.body());
+            JsonObject batchBody = GatewayHttp.json(batched.body());
+            assertEquals(firstBody.getString("id"), batchBody.getJsonArray("ids").getString(0));
+            assertEquals(List.of(0), batchBody.getJsonArray("duplicates").getValuesAs(jakarta.json.JsonNumber.class)
+                    .stream().map(jakarta.json.JsonNumber::intValue).toList());
+            String second = batchBody.getJsonArray("ids").getString(1);
+            // The same key on another channel is another publish.
+            String other = "job:idem-other-" + System.nanoTime();
+            HttpResponse<String> elsewhere = gateways.httpB.post("/api/channels/" + other + "/events", body,
+                    Map.of("Idempotency-Key", "frame-1"));
+            assertFalse(GatewayHttp.json(elsewhere.body()).containsKey("duplicate"), elsewhere.body());
+            String marker = gateways.httpB.publish(channel, "job_progress", "{\"frame\":3}");
+
+            List<String> expected = List.of(firstBody.getString("id"), second, marker);
+            assertEquals(expected, TwoGateways.ids(onA.events("job_progress", 3, WAIT)), "SSE on A: each once");
+            assertEquals(expected, onB.events(3, WAIT).stream().map(e -> e.getString("id")).toList(),
+                    "WebSocket on B: each once");
+        }
+    }
+
     @Test
     @Order(3)
     void aResumeFromBeyondATrimmedHistoryGetsAReset() throws Exception {

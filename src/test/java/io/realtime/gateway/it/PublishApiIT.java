@@ -179,6 +179,60 @@ class PublishApiIT {
         return "/api/channels/" + channel + "/events";
     }
 
+    /**
+     * Local mode: a retry with the same Idempotency-Key (HTTP header, or the WebSocket publish op's
+     * idempotencyKey) publishes nothing and answers the first id; the subscriber gets the event once.
+     */
+    @Test
+    void anIdempotentRetryPublishesNothingAndAnswersTheFirstId() throws Exception {
+        String channel = "job:idem-" + UUID.randomUUID();
+        String body = "{\"type\":\"job_progress\",\"data\":{\"frame\":1}}";
+        try (SseTestClient sse = SseTestClient.connect(HTTP.uri("/api/stream?channel=" + channel));
+             io.realtime.gateway.testsupport.WsTestClient ws = io.realtime.gateway.testsupport.WsTestClient.connect(
+                     java.net.URI.create(HTTP.uri("/ws").toString().replaceFirst("^http", "ws")))) {
+            sse.next(f -> "position".equals(f.event()), WAIT);
+            HttpResponse<String> first = HTTP.post(events(channel), body, java.util.Map.of("Idempotency-Key", "k-1"));
+            HttpResponse<String> retry = HTTP.post(events(channel), body, java.util.Map.of("Idempotency-Key", "k-1"));
+            assertEquals(202, retry.statusCode(), retry.body());
+            String id = GatewayHttp.json(first.body()).getString("id");
+            assertEquals(id, GatewayHttp.json(retry.body()).getString("id"));
+            assertTrue(GatewayHttp.json(retry.body()).getBoolean("duplicate"));
+
+            ws.send("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"type\":\"job_progress\","
+                    + "\"data\":{\"frame\":2},\"idempotencyKey\":\"k-2\",\"ref\":\"a\"}");
+            JsonObject ack = ws.next("ack", WAIT);
+            ws.send("{\"op\":\"publish\",\"channel\":\"" + channel + "\",\"type\":\"job_progress\","
+                    + "\"data\":{\"frame\":2},\"idempotencyKey\":\"k-2\",\"ref\":\"b\"}");
+            JsonObject again = ws.next("ack", WAIT);
+            assertEquals(ack.getString("id"), again.getString("id"));
+            assertTrue(again.getBoolean("duplicate"));
+            assertEquals("b", again.getString("ref"));
+
+            String last = HTTP.publish(channel, "job_progress", "{\"frame\":3}");
+            List<String> got = sse.events("job_progress", 3, WAIT).stream().map(SseFrame::id).toList();
+            assertEquals(List.of(id, ack.getString("id"), last), got, "each event once, in order");
+        }
+        HttpResponse<String> badKey = HTTP.post(events(channel), body, java.util.Map.of("Idempotency-Key", "has space"));
+        assertProblem(badKey, 400, "bad_request");
+    }
+
+    /** A body that is not valid UTF-8 is refused, not stored with replacement characters. */
+    @Test
+    void aBodyThatIsNotUtf8IsRefused() {
+        String channel = "job:utf8-" + UUID.randomUUID();
+        byte[] prefix = "{\"type\":\"t\",\"data\":{\"name\":\"".getBytes(StandardCharsets.US_ASCII);
+        byte[] suffix = "\"}}".getBytes(StandardCharsets.US_ASCII);
+        byte[] body = new byte[prefix.length + 2 + suffix.length];
+        System.arraycopy(prefix, 0, body, 0, prefix.length);
+        body[prefix.length] = (byte) 0xC3; // a lead byte ...
+        body[prefix.length + 1] = (byte) 0x28; // ... followed by no continuation byte
+        System.arraycopy(suffix, 0, body, prefix.length + 2, suffix.length);
+        assertProblem(HTTP.post(events(channel), JSON, HttpRequest.BodyPublishers.ofByteArray(body)), 400, "bad_json");
+        // Real UTF-8 goes through, and comes back as sent.
+        String id = HTTP.publish(channel, "t", "{\"name\":\"caf\u00e9 \u2713\"}");
+        assertTrue(id.contains("-"));
+    }
+
     /** A {@code data} object nested {@code depth} levels deep (data itself is level 1). */
     private static String nested(int depth) {
         return "{\"a\":".repeat(depth - 1) + "{\"leaf\":true}" + "}".repeat(depth - 1);

@@ -9,6 +9,7 @@ import io.realtime.gateway.testsupport.GatewayProcess;
 import io.realtime.gateway.testsupport.Problems;
 import io.realtime.gateway.testsupport.RawSse;
 import io.realtime.gateway.testsupport.RawWebSocket;
+import io.realtime.gateway.testsupport.SseTestClient;
 import io.realtime.gateway.testsupport.WsTestClient;
 import jakarta.json.JsonObject;
 import java.net.URI;
@@ -184,6 +185,52 @@ class ResourceBoundsIT {
         Await.until(WAIT, "every reset connection and its subscriptions gone", http::stats,
                 s -> s.getJsonObject("connections").getInt("total") == 0 && s.getInt("subscriptions") == 0
                         && s.getInt("channels") == 0);
+    }
+
+    /**
+     * Liberty writes SSE synchronously: a client that stops reading holds the writer thread until
+     * the server's write timeout (60 s). Twelve of them, more than there are writers, used to stall
+     * delivery to everybody for that long. Now a stuck writer is replaced, and the readers on the
+     * same channel get every event while the stalled ones are cut off.
+     */
+    @Test
+    void moreStalledSseClientsThanWritersDoNotStallTheOthers() throws Exception {
+        String channel = "job:stalled-many-" + UUID.randomUUID();
+        String stream = "/api/stream?channel=" + channel;
+        List<RawSse> stalled = new ArrayList<>();
+        try (SseTestClient fastSse = SseTestClient.connect(gateway.uri(stream));
+             WsTestClient fastWs = WsTestClient.connect(URI.create("ws://localhost:" + gateway.httpPort() + "/ws"))) {
+            for (int i = 0; i < 12; i++) {
+                stalled.add(RawSse.open("localhost", gateway.httpPort(), stream));
+            }
+            fastSse.next(f -> "position".equals(f.event()), WAIT);
+            fastWs.subscribe(channel, null, WAIT);
+            Await.until(WAIT, "all subscribed", () -> http.stat("subscriptions"), n -> n == 14);
+            String pad = "x".repeat(16_000);
+            List<String> published = new ArrayList<>();
+            List<String> sseGot = new ArrayList<>();
+            List<String> wsGot = new ArrayList<>();
+            // 3 x 16 KB a batch; 250 batches put 12 MB on each stalled client, past what its queue
+            // (256 frames waiting plus 256 in the write it is stuck in) and socket buffers hold.
+            // After each batch the readers must have it.
+            for (int b = 0; b < 250; b++) {
+                List<GatewayHttp.Item> items = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    items.add(new GatewayHttp.Item(channel, "frame", "{\"n\":" + (published.size() + i)
+                            + ",\"pad\":\"" + pad + "\"}"));
+                }
+                published.addAll(http.publishBatch(items));
+                fastSse.events("frame", 3, WAIT).forEach(f -> sseGot.add(f.id()));
+                fastWs.events(3, WAIT).forEach(e -> wsGot.add(e.getString("id")));
+            }
+            assertEquals(published, sseGot, "the reading SSE client got every event, in order");
+            assertEquals(published, wsGot, "the reading WebSocket client got every event, in order");
+            Await.until(WAIT, "the stalled streams cut off", () -> http.stat("connections.sse"), n -> n == 1);
+        } finally {
+            for (RawSse s : stalled) {
+                s.reset();
+            }
+        }
     }
 
     /**

@@ -62,6 +62,14 @@ public final class GatewayHttp {
         return send(request.build());
     }
 
+    /** A JSON POST with extra headers (e.g. {@code Idempotency-Key}). */
+    public HttpResponse<String> post(String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
     public HttpResponse<String> get(String path) {
         return get(path, Map.of());
     }

@@ -87,6 +87,11 @@ public final class GatewayProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The JVM's process id, for what /proc and jcmd say about it (threads, descriptors, heap). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** A graceful stop (SIGTERM: Liberty stops its applications, running their @PreDestroy). */
     public void stop() throws InterruptedException {
         stop(Duration.ofSeconds(60));

@@ -74,6 +74,38 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes the process with SIGSTOP: its sockets stay open and the kernel still accepts
+     * connections, but nothing is answered until {@link #resume()}. A Redis that hangs (a long
+     * fork, a swapped-out host) looks like this to its clients, unlike one that died.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Thaws a {@link #pause()}d process with SIGCONT. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("redis-server on " + port + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Starts the server again on the same port, empty. */
     public void restart() {
         kill();

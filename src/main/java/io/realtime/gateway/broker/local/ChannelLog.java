@@ -5,8 +5,10 @@ import io.realtime.gateway.broker.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventId;
 import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -20,6 +22,8 @@ import java.util.List;
 final class ChannelLog {
 
     private final ArrayDeque<ChannelEvent> events = new ArrayDeque<>();
+    /** Idempotency keys of recent publishes and their ids, oldest first (insertion is time order). */
+    private final LinkedHashMap<String, Remembered> keys = new LinkedHashMap<>();
     private EventId floor;
     private EventId last;
     private long lastTouchedMs;
@@ -30,6 +34,34 @@ final class ChannelLog {
         this.floor = new EventId(nowMs, 0);
         this.last = floor;
         this.lastTouchedMs = nowMs;
+    }
+
+    private record Remembered(EventId id, long atMs) {
+    }
+
+    /** The id published earlier under this idempotency key within the window, or null. */
+    EventId published(String key, Duration window, long nowMs) {
+        forget(window, Integer.MAX_VALUE, nowMs);
+        Remembered r = keys.get(key);
+        return r == null ? null : r.id();
+    }
+
+    /** Remembers a publish's key for the window, keeping at most {@code maxKeys} per channel. */
+    void remember(String key, EventId id, Duration window, int maxKeys, long nowMs) {
+        keys.put(key, new Remembered(id, nowMs));
+        forget(window, maxKeys, nowMs);
+    }
+
+    private void forget(Duration window, int maxKeys, long nowMs) {
+        long oldest = nowMs - window.toMillis();
+        Iterator<Remembered> it = keys.values().iterator();
+        while (it.hasNext()) {
+            Remembered r = it.next();
+            if (r.atMs() >= oldest && keys.size() <= maxKeys) {
+                break;
+            }
+            it.remove();
+        }
     }
 
     EventId nextId(long nowMs) {
@@ -75,7 +107,7 @@ final class ChannelLog {
         while (!events.isEmpty() && events.peekFirst().publishedAtMs() < oldest) {
             floor = events.removeFirst().id();
         }
-        return events.isEmpty() && lastTouchedMs < oldest;
+        return events.isEmpty() && keys.isEmpty() && lastTouchedMs < oldest;
     }
 
     int size() {

@@ -2,6 +2,10 @@ package io.realtime.gateway.broker.local;
 
 import io.realtime.gateway.broker.Broker;
 import io.realtime.gateway.broker.BrokerStatus;
+import io.realtime.gateway.broker.Delivery;
+import io.realtime.gateway.broker.Fallback;
+import io.realtime.gateway.broker.Idempotency;
+import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.broker.History;
 import io.realtime.gateway.broker.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
@@ -9,6 +13,8 @@ import io.realtime.gateway.event.EnvelopeCodec;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,18 +32,29 @@ public final class LocalBroker implements Broker {
     private final EnvelopeCodec codec;
     private final Consumer<ChannelEvent> fanOut;
     private final LongSupplier clock;
+    private final Idempotency idempotency;
 
     /**
-     * @param fanOut fires the CDI event; called under the channel's lock, so it must not block
+     * @param fanOut      fires the CDI event; called under the channel's lock, so it must not block
+     * @param idempotency how long, and how many per channel, idempotency keys are remembered
      */
-    public LocalBroker(EnvelopeCodec codec, Consumer<ChannelEvent> fanOut, LongSupplier clock) {
+    public LocalBroker(EnvelopeCodec codec, Consumer<ChannelEvent> fanOut, LongSupplier clock, Idempotency idempotency) {
         this.codec = codec;
         this.fanOut = fanOut;
         this.clock = clock;
+        this.idempotency = idempotency;
     }
 
     @Override
     public ChannelEvent publish(EventDraft draft, HistoryPolicy policy) {
+        return publishOne(draft, policy, null);
+    }
+
+    /**
+     * Publishes unless the draft's idempotency key was published on its channel within the window;
+     * then nothing is published and the first publish's id comes back ({@code duplicate} says so).
+     */
+    private ChannelEvent publishOne(EventDraft draft, HistoryPolicy policy, boolean[] duplicate) {
         while (true) {
             ChannelLog log = log(draft.channel().value());
             synchronized (log) {
@@ -45,8 +62,21 @@ public final class LocalBroker implements Broker {
                     continue; // swept between lookup and lock: take the fresh one
                 }
                 long now = clock.getAsLong();
+                String key = draft.idempotencyKey();
+                if (key != null) {
+                    EventId first = log.published(key, idempotency.window(), now);
+                    if (first != null) {
+                        if (duplicate != null) {
+                            duplicate[0] = true;
+                        }
+                        return codec.encode(draft, first, now);
+                    }
+                }
                 ChannelEvent event = codec.encode(draft, log.nextId(now), now);
                 log.append(event, policy, now);
+                if (key != null) {
+                    log.remember(key, event.id(), idempotency.window(), idempotency.maxKeysPerChannel(), now);
+                }
                 fanOut.accept(event);
                 return event;
             }
@@ -55,11 +85,22 @@ public final class LocalBroker implements Broker {
 
     @Override
     public List<ChannelEvent> publishAll(List<EventDraft> drafts, List<HistoryPolicy> policies) {
+        return publish(drafts, policies, Fallback.CONFIGURED).events();
+    }
+
+    @Override
+    public Publication publish(List<EventDraft> drafts, List<HistoryPolicy> policies, Fallback fallback) {
         List<ChannelEvent> events = new ArrayList<>(drafts.size());
+        Set<Integer> duplicates = new HashSet<>();
+        boolean[] duplicate = new boolean[1];
         for (int i = 0; i < drafts.size(); i++) {
-            events.add(publish(drafts.get(i), policies.get(i)));
+            duplicate[0] = false;
+            events.add(publishOne(drafts.get(i), policies.get(i), duplicate));
+            if (duplicate[0]) {
+                duplicates.add(i);
+            }
         }
-        return events;
+        return new Publication(events, Delivery.LOCAL, duplicates);
     }
 
     @Override

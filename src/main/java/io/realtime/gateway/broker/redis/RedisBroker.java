@@ -7,12 +7,15 @@ import io.realtime.gateway.broker.Delivery;
 import io.realtime.gateway.broker.Fallback;
 import io.realtime.gateway.broker.History;
 import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.broker.Idempotency;
 import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EnvelopeCodec;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,14 +69,16 @@ public final class RedisBroker implements Broker {
      *                    executor with the long-running hint in the server)
      * @param scheduler   runs the periodic liveness check
      */
-    public RedisBroker(RedisSettings settings, Function<String, HistoryPolicy> policies, EnvelopeCodec codec,
+    public RedisBroker(RedisSettings settings, Function<String, HistoryPolicy> policies, Idempotency idempotency,
+                       EnvelopeCodec codec,
                        Consumer<ChannelEvent> fanOut, Executor longRunning, ScheduledExecutorService scheduler) {
         this.settings = settings;
         this.codec = codec;
         this.fanOut = fanOut;
         this.connector = new RedisConnector(settings);
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
-        this.publisher = new RedisPublisher(connector, keys, new LuaScript("/redis/publish.lua"));
+        this.publisher = new RedisPublisher(connector, keys, new LuaScript("/redis/publish.lua"),
+                idempotency.window());
         this.history = new StreamHistory(connector, keys, new LuaScript("/redis/history.lua"));
         this.subscriber = new RedisSubscriber(settings, connector, keys, history, policies, fanOut, longRunning,
                 () -> reachable);
@@ -102,14 +107,35 @@ public final class RedisBroker implements Broker {
         JedisException failure = null;
         if (reachable) {
             try {
-                List<ChannelEvent> events = publisher.publish(drafts, policies);
-                return new Publication(events, Delivery.CLUSTER);
-            } catch (JedisException e) {
-                if (!RedisFailures.unavailable(e)) {
-                    throw new IllegalStateException("Redis refused the publish: " + e.getMessage(), e);
+                List<RedisPublisher.Published> published = publisher.publish(drafts, policies);
+                List<ChannelEvent> events = new ArrayList<>(published.size());
+                Set<Integer> duplicates = new HashSet<>();
+                for (int i = 0; i < published.size(); i++) {
+                    events.add(published.get(i).event());
+                    if (published.get(i).duplicate()) {
+                        duplicates.add(i);
+                    }
                 }
-                failure = e;
-                markUnreachable(e);
+                return new Publication(events, Delivery.CLUSTER, duplicates);
+            } catch (JedisException e) {
+                switch (RedisFailures.ofPublish(e)) {
+                    case REFUSED -> throw new IllegalStateException("Redis refused the publish: " + e.getMessage(), e);
+                    case OUTCOME_UNKNOWN -> {
+                        // Sent, but no answer: it may be in history already. Delivering it locally
+                        // under another id could deliver it twice; the publisher retries (with its
+                        // idempotency key, the retry cannot duplicate it).
+                        BrokerUnavailableException unknown = new BrokerUnavailableException(
+                                "Redis did not answer in time: the event may or may not have been published. "
+                                + "Retry with the same Idempotency-Key to publish it exactly once.");
+                        unknown.initCause(e);
+                        throw unknown;
+                    }
+                    case NOT_SENT_BUSY -> failure = e; // a pool wait: this publish falls back, the instance does not
+                    case UNREACHABLE -> {
+                        failure = e;
+                        markUnreachable(e);
+                    }
+                }
             }
         }
         Fallback fallback = choice.or(settings.fallback());

@@ -24,6 +24,11 @@ final class RedisKeys {
         return prefix + "c:{" + channel + "}";
     }
 
+    /** A publish's idempotency key, {@code rt:i:{<channel>}:<key>}: in the channel's slot. */
+    String idempotency(String channel, String key) {
+        return prefix + "i:{" + channel + "}:" + key;
+    }
+
     /** The gateway channel a pub/sub channel name stands for, or null if it is not one of ours. */
     String channelOf(String pubsubName) {
         String head = prefix + "c:{";

@@ -5,6 +5,7 @@ import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EnvelopeCodec;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.AbstractPipeline;
@@ -25,16 +26,22 @@ final class RedisPublisher {
     private final RedisKeys keys;
     private final LuaScript script;
     private final String publishCommand;
+    private final String idempotencySeconds;
 
-    RedisPublisher(RedisConnector connector, RedisKeys keys, LuaScript script) {
+    /** What came back for one draft: its event, and whether it was a retry that published nothing. */
+    record Published(ChannelEvent event, boolean duplicate) {
+    }
+
+    RedisPublisher(RedisConnector connector, RedisKeys keys, LuaScript script, Duration idempotencyWindow) {
         this.connector = connector;
         this.keys = keys;
         this.script = script;
+        this.idempotencySeconds = Long.toString(Math.max(1, idempotencyWindow.toSeconds()));
         this.publishCommand = connector.sharded() ? "SPUBLISH" : "PUBLISH";
     }
 
     /** @throws JedisException when Redis cannot take the events; none of them is then known to be in */
-    List<ChannelEvent> publish(List<EventDraft> drafts, List<HistoryPolicy> policies) {
+    List<Published> publish(List<EventDraft> drafts, List<HistoryPolicy> policies) {
         UnifiedJedis redis = connector.commands();
         // Each event's data serialised once: the script stores and publishes it, the envelope wraps it.
         List<String> data = new ArrayList<>(drafts.size());
@@ -53,7 +60,7 @@ final class RedisPublisher {
             }
             pipeline.sync();
         }
-        List<ChannelEvent> events = new ArrayList<>(drafts.size());
+        List<Published> events = new ArrayList<>(drafts.size());
         for (int i = 0; i < drafts.size(); i++) {
             EventDraft draft = drafts.get(i);
             Object reply;
@@ -74,16 +81,26 @@ final class RedisPublisher {
 
     private List<String> keys(EventDraft draft) {
         String channel = draft.channel().value();
+        if (draft.idempotencyKey() != null) {
+            return List.of(keys.history(channel), keys.pubsub(channel),
+                    keys.idempotency(channel, draft.idempotencyKey()));
+        }
         return List.of(keys.history(channel), keys.pubsub(channel));
     }
 
     private List<String> args(EventDraft draft, String data, HistoryPolicy policy) {
         return List.of(draft.channel().value(), draft.type(), data,
-                Integer.toString(policy.size()), Long.toString(StreamHistory.ttlSeconds(policy)), publishCommand);
+                Integer.toString(policy.size()), Long.toString(StreamHistory.ttlSeconds(policy)), publishCommand,
+                idempotencySeconds);
     }
 
-    private static ChannelEvent event(EventDraft draft, String data, Object reply) {
-        EventId id = EventId.parse(StreamEvents.text(reply));
-        return EnvelopeCodec.fromParts(id, draft.channel().value(), draft.type(), data);
+    private static Published event(EventDraft draft, String data, Object reply) {
+        String text = StreamEvents.text(reply);
+        boolean duplicate = text.startsWith(DUPLICATE);
+        EventId id = EventId.parse(duplicate ? text.substring(DUPLICATE.length()) : text);
+        return new Published(EnvelopeCodec.fromParts(id, draft.channel().value(), draft.type(), data), duplicate);
     }
+
+    /** How the script answers a retry of a publish it already made: "dup <first id>". */
+    private static final String DUPLICATE = "dup ";
 }

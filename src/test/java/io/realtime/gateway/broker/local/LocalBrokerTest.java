@@ -1,5 +1,6 @@
 package io.realtime.gateway.broker.local;
 
+import io.realtime.gateway.broker.Idempotency;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +30,7 @@ class LocalBrokerTest {
 
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private final List<ChannelEvent> fired = Collections.synchronizedList(new ArrayList<>());
-    private final LocalBroker broker = new LocalBroker(new EnvelopeCodec(), fired::add, clock::get);
+    private final LocalBroker broker = new LocalBroker(new EnvelopeCodec(), fired::add, clock::get, Idempotency.DEFAULT);
 
     @Test
     void historyKeepsTheLastNAndSaysWhenItNoLongerReachesBack() {
@@ -84,7 +85,7 @@ class LocalBrokerTest {
         CountDownLatch start = new CountDownLatch(1);
         // A real clock that often stands still within a millisecond, and sometimes goes back.
         LocalBroker realClock = new LocalBroker(new EnvelopeCodec(), fired::add,
-                () -> System.currentTimeMillis() - (Thread.currentThread().getId() % 2));
+                () -> System.currentTimeMillis() - (Thread.currentThread().getId() % 2), Idempotency.DEFAULT);
         for (int t = 0; t < threads; t++) {
             pool.submit(() -> {
                 start.await();

@@ -1,0 +1,131 @@
+package io.realtime.gateway.faults;
+
+import io.realtime.gateway.event.EventId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one subscriber received on one channel, across all its connections, checked against the
+ * promise: no duplicate (the same id twice, or the same published event under two ids), ids in
+ * increasing order, and nothing accepted missing unless an explicit reset ({@code event: reset},
+ * {@code recovered:false}) said history did not reach back. A reset received after resuming from id
+ * {@code L} excuses exactly the events above {@code L} and below the first event that followed it:
+ * the ones history no longer held.
+ */
+final class StreamChecker {
+
+    private record Reset(EventId from, int index) {
+    }
+
+    private final List<EventId> received = new ArrayList<>();
+    private final Map<String, Long> receivedAt = new HashMap<>();
+    private final Set<String> tags = new HashSet<>();
+    private final List<Reset> resets = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+    private int duplicateIds;
+    private int duplicateTags;
+    private int outOfOrder;
+
+    synchronized void event(String id, String tag) {
+        EventId eventId = EventId.parse(id);
+        if (receivedAt.containsKey(id)) {
+            duplicateIds++;
+            note("id " + id + " received twice");
+            return;
+        }
+        if (tag != null && !tags.add(tag)) {
+            duplicateTags++;
+            note("event " + tag + " received again under another id, " + id);
+        }
+        if (!received.isEmpty() && !eventId.isAfter(received.get(received.size() - 1))) {
+            outOfOrder++;
+            note("id " + id + " after " + received.get(received.size() - 1));
+        }
+        received.add(eventId);
+        receivedAt.put(id, System.nanoTime());
+    }
+
+    /** A reset in answer to a resume from {@code from}. */
+    synchronized void reset(String from) {
+        resets.add(new Reset(EventId.parse(from), received.size()));
+    }
+
+    synchronized boolean has(String id) {
+        return receivedAt.containsKey(id);
+    }
+
+    synchronized Long receivedAt(String id) {
+        return receivedAt.get(id);
+    }
+
+    synchronized boolean excused(EventId id) {
+        for (Reset r : resets) {
+            EventId firstAfter = r.index < received.size() ? received.get(r.index) : null;
+            if (id.isAfter(r.from) && (firstAfter == null || firstAfter.isAfter(id))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The accepted ids neither received nor excused by a reset. */
+    synchronized List<String> missing(Collection<String> accepted) {
+        List<String> out = new ArrayList<>();
+        for (String id : accepted) {
+            if (!receivedAt.containsKey(id) && !excused(EventId.parse(id))) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    /** The accepted ids not received because a reset said history no longer held them. */
+    synchronized int excusedCount(Collection<String> accepted) {
+        int n = 0;
+        for (String id : accepted) {
+            if (!receivedAt.containsKey(id) && excused(EventId.parse(id))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    synchronized int delivered() {
+        return received.size();
+    }
+
+    synchronized Set<String> tags() {
+        return new HashSet<>(tags);
+    }
+
+    synchronized int resets() {
+        return resets.size();
+    }
+
+    synchronized int duplicateIds() {
+        return duplicateIds;
+    }
+
+    synchronized int duplicateTags() {
+        return duplicateTags;
+    }
+
+    synchronized int outOfOrder() {
+        return outOfOrder;
+    }
+
+    synchronized List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    private void note(String problem) {
+        if (problems.size() < 10) {
+            problems.add(problem);
+        }
+    }
+}

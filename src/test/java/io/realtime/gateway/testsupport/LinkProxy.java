@@ -1,0 +1,143 @@
+package io.realtime.gateway.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A loopback TCP relay in front of a server (Redis) whose link the test cuts and restores. While
+ * cut, every relayed connection is reset (RST, as a lost route or a restarted middlebox does) and
+ * new ones are accepted and dropped at once, so the client sees its reconnects fail until
+ * {@link #restore()}; the server behind stays up and keeps its data. The wedged-but-open link of a
+ * half-dead peer is {@code broker/redis/FreezingProxy}.
+ */
+public final class LinkProxy implements AutoCloseable {
+
+    private final int targetPort;
+    private final ServerSocket server;
+    private final List<Relay> relays = new CopyOnWriteArrayList<>();
+    private volatile boolean cut;
+    private volatile boolean closed;
+
+    public LinkProxy(int targetPort) {
+        this.targetPort = targetPort;
+        try {
+            this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Thread acceptor = new Thread(this::accept, "link-proxy-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + server.getLocalPort();
+    }
+
+    /** Resets every relayed connection and refuses new ones until {@link #restore()}. */
+    public void cut() {
+        cut = true;
+        relays.forEach(Relay::reset);
+    }
+
+    public void restore() {
+        cut = false;
+    }
+
+    /** Connections relayed right now. */
+    public int open() {
+        return relays.size();
+    }
+
+    private void accept() {
+        while (!closed) {
+            Socket client;
+            try {
+                client = server.accept();
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                continue;
+            }
+            if (cut) {
+                resetQuietly(client);
+                continue;
+            }
+            try {
+                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                Relay relay = new Relay(client, upstream);
+                relays.add(relay);
+                relay.start();
+            } catch (IOException e) {
+                resetQuietly(client); // the server behind is down: so is the link
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        relays.forEach(Relay::reset);
+    }
+
+    private static void resetQuietly(Socket socket) {
+        try {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        } catch (IOException e) {
+            // gone already
+        }
+    }
+
+    private final class Relay {
+        private final Socket client;
+        private final Socket upstream;
+
+        Relay(Socket client, Socket upstream) {
+            this.client = client;
+            this.upstream = upstream;
+        }
+
+        void start() throws IOException {
+            pump(client.getInputStream(), upstream.getOutputStream());
+            pump(upstream.getInputStream(), client.getOutputStream());
+        }
+
+        private void pump(InputStream in, OutputStream out) {
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[16384];
+                try {
+                    for (int n; (n = in.read(buf)) != -1; ) {
+                        out.write(buf, 0, n);
+                        out.flush();
+                    }
+                } catch (IOException e) {
+                    // the relay ends with either side
+                } finally {
+                    reset();
+                }
+            }, "link-proxy-pump");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        void reset() {
+            relays.remove(this);
+            resetQuietly(client);
+            resetQuietly(upstream);
+        }
+    }
+}

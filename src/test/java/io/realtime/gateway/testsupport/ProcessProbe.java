@@ -1,0 +1,71 @@
+package io.realtime.gateway.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * What Linux and the JVM say about a process the test started: its threads and open file
+ * descriptors ({@code /proc/<pid>/task}, {@code /proc/<pid>/fd}) and its live heap after a full
+ * collection ({@code jcmd <pid> GC.class_histogram}, which collects first and counts what is left).
+ */
+public final class ProcessProbe {
+
+    private final long pid;
+
+    public ProcessProbe(long pid) {
+        this.pid = pid;
+    }
+
+    public int threads() {
+        return count(Path.of("/proc", Long.toString(pid), "task"));
+    }
+
+    public int openFiles() {
+        return count(Path.of("/proc", Long.toString(pid), "fd"));
+    }
+
+    /** Bytes of live objects after a full GC: the "Total" line of a class histogram. */
+    public long liveHeapBytes() {
+        String out = jcmd("GC.class_histogram");
+        List<String> lines = out.lines().filter(l -> l.trim().startsWith("Total")).toList();
+        if (lines.isEmpty()) {
+            throw new IllegalStateException("no Total line from jcmd " + pid + " GC.class_histogram:\n"
+                    + out.lines().limit(20).toList());
+        }
+        String[] fields = lines.get(lines.size() - 1).trim().split("\\s+");
+        return Long.parseLong(fields[fields.length - 1]);
+    }
+
+    private String jcmd(String command) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process p = new ProcessBuilder(Files.exists(jcmd) ? jcmd.toString() : "jcmd", Long.toString(pid), command)
+                    .redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("jcmd " + pid + " " + command + " failed: "
+                        + new String(out, StandardCharsets.UTF_8));
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int count(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return (int) entries.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
