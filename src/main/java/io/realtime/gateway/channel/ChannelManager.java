@@ -256,6 +256,29 @@ public class ChannelManager {
     }
 
     /**
+     * A channel's history for reading (not a subscription): events after {@code since} (exclusive),
+     * oldest first, or every event history still holds when {@code since} is null.
+     */
+    public History history(ChannelName channel, EventId since) {
+        String name = channel.value();
+        return broker.historyAfter(name, since == null ? EventId.ZERO : since, namespaces.history(name));
+    }
+
+    /** The channels with local subscribers and, for each, its subscribers now: a copy, for reporting. */
+    public java.util.Map<String, List<Subscriber>> subscribersByChannel() {
+        java.util.Map<String, List<Subscriber>> copy = new java.util.TreeMap<>();
+        for (java.util.Map.Entry<String, ChannelSubscribers> entry : channels.entrySet()) {
+            ChannelSubscribers subs = entry.getValue();
+            synchronized (subs) {
+                if (!subs.positions.isEmpty()) {
+                    copy.put(entry.getKey(), List.copyOf(subs.positions.keySet()));
+                }
+            }
+        }
+        return copy;
+    }
+
+    /**
      * Registers the subscriber (its live events buffered from now on) and returns once the broker
      * fires the channel's events here. The first subscriber activates the channel in the broker,
      * which may wait on Redis (up to its timeout while the link is wedged): that wait holds the

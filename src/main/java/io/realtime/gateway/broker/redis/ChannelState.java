@@ -1,5 +1,6 @@
 package io.realtime.gateway.broker.redis;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import io.realtime.gateway.event.EventId;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,6 +21,10 @@ final class ChannelState {
     /** Activated while Redis was away: its first confirmation must catch up from the local position. */
     volatile boolean heldLocally;
     private EventId position;
+    /** Times Redis refused to subscribe it (not counting MOVED), for the back-off. */
+    final AtomicInteger refusals = new AtomicInteger();
+    /** When to ask Redis again after a refusal; 0 when no retry is due. */
+    volatile long retrySubscribeAtMs;
 
     ChannelState(String channel, String pubsubKey, int slot) {
         this.channel = channel;

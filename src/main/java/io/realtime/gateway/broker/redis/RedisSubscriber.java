@@ -142,6 +142,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         for (SubscriberLink link : links.values()) {
             link.ping();
         }
+        retryRefused();
     }
 
     /** Every link that carries channels is connected and answered recently. */
@@ -197,6 +198,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     @Override
     public void onSubscribed(ChannelState state, boolean resubscribed) {
         state.subscribed.complete(null);
+        state.refusals.set(0);
         // A channel held locally while Redis was away catches up on its first confirmation, as a
         // re-subscribed one does; any other first confirmation is followed by a history read anyway.
         boolean heldLocally = state.heldLocally;
@@ -230,10 +232,41 @@ final class RedisSubscriber implements SubscriberLink.Listener {
 
     @Override
     public void onSubscribeRefused(List<ChannelState> refused, JedisDataException error) {
-        LOG.log(Level.WARNING, "Redis refused a subscription to {0}: {1}", new Object[] {refused, error.getMessage()});
-        connector.refreshTopology();
+        String message = String.valueOf(error.getMessage());
+        if (message.startsWith("MOVED") || message.startsWith("ASK")) {
+            // The slot lives elsewhere now: go there at once.
+            LOG.log(Level.INFO, "Redis moved {0}: {1}", new Object[] {refused, message});
+            connector.refreshTopology();
+            for (ChannelState state : refused) {
+                if (states.get(state.channel) == state) {
+                    reroute(state);
+                }
+            }
+            return;
+        }
+        // Any other refusal (NOPERM for an ACL user, an unknown SSUBSCRIBE on Redis 6) would be
+        // refused again at once: retrying in a loop only burns both sides. Retry with back-off from
+        // the liveness check; the channel is held locally meanwhile.
+        long now = System.currentTimeMillis();
         for (ChannelState state : refused) {
-            if (states.get(state.channel) == state) {
+            int attempts = state.refusals.incrementAndGet();
+            long delay = Math.min(settings.reconnectMax().toMillis(),
+                    settings.reconnectMin().toMillis() << Math.min(20, attempts - 1));
+            state.retrySubscribeAtMs = now + delay;
+            LOG.log(attempts == 1 ? Level.WARNING : Level.FINE,
+                    "Redis refused the subscription to {0} ({1}); retrying in {2} ms",
+                    new Object[] {state, message, delay});
+        }
+    }
+
+    /** Subscribes again the channels Redis refused, once their back-off is over (from the liveness check). */
+    private void retryRefused() {
+        long now = System.currentTimeMillis();
+        for (ChannelState state : states.values()) {
+            long at = state.retrySubscribeAtMs;
+            if (at != 0 && now >= at && !state.subscribed.isDone()) {
+                state.retrySubscribeAtMs = 0;
+                connector.refreshTopology();
                 reroute(state);
             }
         }

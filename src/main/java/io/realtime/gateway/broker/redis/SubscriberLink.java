@@ -277,12 +277,24 @@ final class SubscriberLink implements Runnable {
 
     /** Asks for a subscription; it goes out now if the link is up, else when it reconnects. */
     void subscribe(ChannelState state, boolean resubscribe) {
-        requested.add(new Op(Kind.SUBSCRIBE, state, resubscribe));
-        drain();
+        request(new Op(Kind.SUBSCRIBE, state, resubscribe));
     }
 
     void unsubscribe(ChannelState state) {
-        requested.add(new Op(Kind.UNSUBSCRIBE, state, false));
+        request(new Op(Kind.UNSUBSCRIBE, state, false));
+    }
+
+    /**
+     * Queues an op while the link is up. While it is down nothing is queued: the reconnect
+     * subscribes what {@link Listener#channelsFor} says then (callers change that set before they
+     * call here, and the reconnect reads it after it sets {@code up}), so subscribe and unsubscribe
+     * churn during an outage cannot pile up ops without bound.
+     */
+    private void request(Op op) {
+        if (!up) {
+            return;
+        }
+        requested.add(op);
         drain();
     }
 

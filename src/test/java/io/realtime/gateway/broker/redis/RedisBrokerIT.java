@@ -149,6 +149,36 @@ class RedisBrokerIT {
         }
     }
 
+    /**
+     * A refusal other than MOVED (here NOPERM: an ACL user without pub/sub rights) used to be retried
+     * at once, in a loop: thousands of SUBSCRIBEs a second. Now it is retried with back-off, and the
+     * channel is held locally meanwhile.
+     */
+    @Test
+    void aRefusedSubscriptionIsRetriedWithBackOffNotInALoop() throws Exception {
+        redis.command("ACL SETUSER nochannels on >secret ~* resetchannels +@all");
+        String url = "redis://nochannels:secret@127.0.0.1:" + redis.port();
+        RedisBroker b = brokers.start(url, prefix, new Recorder(),
+                Map.of("gateway.redis.reconnect-min-ms", "100", "gateway.redis.reconnect-max-ms", "1000"));
+        long before = subscribeAttempts();
+        b.channelActive("job:noperm");
+        Thread.sleep(3_000);
+        long attempts = subscribeAttempts() - before;
+        assertTrue(attempts >= 2, "retried: " + attempts);
+        assertTrue(attempts <= 20, "with back-off, not in a loop: " + attempts + " SUBSCRIBEs in ~8 s");
+    }
+
+    /** SUBSCRIBE calls the server saw, refused ones included (INFO commandstats). */
+    private static long subscribeAttempts() {
+        try (RedisClient admin = RedisClient.create(redis.url())) {
+            String stats = admin.info("commandstats");
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("cmdstat_subscribe:calls=(\\d+).*?rejected_calls=(\\d+),failed_calls=(\\d+)")
+                    .matcher(stats);
+            return m.find() ? Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)) + Long.parseLong(m.group(3)) : 0;
+        }
+    }
+
     @Test
     void resumeReplaysExactlyWhatWasMissed() throws Exception {
         RedisBroker a = brokers.start(redis.url(), prefix, new Recorder(), Map.of());

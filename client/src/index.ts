@@ -1,0 +1,20 @@
+export type {
+  Envelope, ConnectionState, ResetInfo, RealtimeError, SubscribeOptions, ChannelHandlers, Subscription,
+  ClientEvents, Realtime, TransportName,
+} from './types.js';
+export { BaseClient, DEFAULTS } from './client.js';
+export type { ClientOptions } from './client.js';
+export { SseClient } from './sse.js';
+export { SseParser } from './sse-parser.js';
+export type { SseMessage } from './sse-parser.js';
+export { WebSocketClient } from './ws.js';
+export { SharedRealtime } from './shared.js';
+export type { SharedOptions } from './shared.js';
+export { connect, ClientRegistry, pageClients } from './connect.js';
+export type { ConnectOptions } from './connect.js';
+export { backoffDelay } from './backoff.js';
+export { compareIds, isEventId, isChannelName } from './ids.js';
+export { defaultEnvironment } from './environment.js';
+export type { Environment, WebSocketLike, WebSocketFactory } from './environment.js';
+export * from './api.js';
+export * from './streams.js';
