@@ -146,7 +146,7 @@ class CrossInstanceIT {
         try (SseTestClient onA = TwoGateways.sse(gateways.httpA, channel, null);
              WsTestClient onB = TwoGateways.ws(gateways.httpB, channel, null, null)) {
             TwoGateways.awaitPosition(onA);
-            String body = "{\"type\":\"job_progress\",\"data\":{\"frame\":1}}";
+            String body = "{\"type\":\"job_progress\",\"data\":{\"frame\":1,\"totalFrames\":10}}";
             HttpResponse<String> first = gateways.httpA.post("/api/channels/" + channel + "/events", body,
                     Map.of("Idempotency-Key", "frame-1"));
             assertEquals(202, first.statusCode(), first.body());
@@ -160,9 +160,9 @@ class CrossInstanceIT {
             assertTrue(retryBody.getBoolean("duplicate"));
             assertEquals("cluster", retryBody.getString("delivery"));
             // A batch retry through A, with one new item: only the new one is published.
-            String batch = "[{\"channel\":\"" + channel + "\",\"type\":\"job_progress\",\"data\":{\"frame\":1},"
+            String batch = "[{\"channel\":\"" + channel + "\",\"type\":\"job_progress\",\"data\":{\"frame\":1,\"totalFrames\":10},"
                     + "\"idempotencyKey\":\"frame-1\"},{\"channel\":\"" + channel
-                    + "\",\"type\":\"job_progress\",\"data\":{\"frame\":2},\"idempotencyKey\":\"frame-2\"}]";
+                    + "\",\"type\":\"job_progress\",\"data\":{\"frame\":2,\"totalFrames\":10},\"idempotencyKey\":\"frame-2\"}]";
             HttpResponse<String> batched = gateways.httpA.post("/api/events", "application/json", batch);
             assertEquals(202, batched.statusCode(), batched.body());
             JsonObject batchBody = GatewayHttp.json(batched.body());
@@ -175,7 +175,7 @@ class CrossInstanceIT {
             HttpResponse<String> elsewhere = gateways.httpB.post("/api/channels/" + other + "/events", body,
                     Map.of("Idempotency-Key", "frame-1"));
             assertFalse(GatewayHttp.json(elsewhere.body()).containsKey("duplicate"), elsewhere.body());
-            String marker = gateways.httpB.publish(channel, "job_progress", "{\"frame\":3}");
+            String marker = gateways.httpB.publish(channel, "job_progress", "{\"frame\":3,\"totalFrames\":10}");
 
             List<String> expected = List.of(firstBody.getString("id"), second, marker);
             assertEquals(expected, TwoGateways.ids(onA.events("job_progress", 3, WAIT)), "SSE on A: each once");
