@@ -162,18 +162,12 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Drops the connection with a TCP reset, as a client that crashed or lost its network does. */
     public void reset() throws IOException {
-        socket.setSoLinger(true, 0);
-        socket.close();
+        Sockets.reset(socket);
     }
 
     /** Reads whatever arrives within the timeout (at least one byte unless it times out). */
     public int readSome(Duration timeout) throws IOException {
-        socket.setSoTimeout((int) timeout.toMillis());
-        try {
-            return socket.getInputStream().read(new byte[8192]);
-        } catch (java.net.SocketTimeoutException e) {
-            return 0;
-        }
+        return Sockets.readSome(socket, timeout);
     }
 
     private String readHead() throws IOException {
