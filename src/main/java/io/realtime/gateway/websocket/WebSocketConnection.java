@@ -9,6 +9,7 @@ import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.transport.ClientConnection;
 import io.realtime.gateway.transport.ConnectionRegistry;
 import io.realtime.gateway.transport.DeliverySettings;
+import io.realtime.gateway.transport.Rejections;
 import io.realtime.gateway.transport.Transport;
 import jakarta.json.JsonValue;
 import jakarta.websocket.CloseReason;
@@ -52,13 +53,14 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
 
     WebSocketConnection(Session session, WebSocketFrames frames, ChannelManager core, ConnectionRegistry registry,
                         DeliveryStats stats, DeliverySettings settings, Executor writers, long pingIntervalMs,
-                        int maxSubscriptions, int maxMessageBytes) {
+                        int maxSubscriptions, int maxMessageBytes, Rejections rejections) {
         super(core, registry, stats, settings, writers);
         this.session = session;
         this.frames = frames;
         this.pingIntervalMs = pingIntervalMs;
         this.maxMessageBytes = maxMessageBytes;
-        this.protocol = new WebSocketProtocol(this, core, frames, maxSubscriptions);
+        this.protocol = new WebSocketProtocol(this, core, frames, maxSubscriptions, rejections,
+                "session " + session.getId());
     }
 
     /** @throws io.realtime.gateway.transport.ShuttingDownException once the server is stopping */

@@ -11,6 +11,7 @@ import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.event.InvalidInputException;
 import io.realtime.gateway.event.JsonFactories;
+import io.realtime.gateway.transport.Rejections;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -34,9 +35,14 @@ final class WebSocketProtocol {
     private final ChannelManager core;
     private final WebSocketFrames frames;
     private final int maxSubscriptions;
+    private final Rejections rejections;
+    /** Who this is, for the rejection log line. */
+    private final String client;
 
     WebSocketProtocol(WebSocketConnection connection, ChannelManager core, WebSocketFrames frames,
-                      int maxSubscriptions) {
+                      int maxSubscriptions, Rejections rejections, String client) {
+        this.rejections = rejections;
+        this.client = client;
         this.connection = connection;
         this.core = core;
         this.frames = frames;
@@ -49,16 +55,16 @@ final class WebSocketProtocol {
         try (JsonReader reader = JsonFactories.reader(new StringReader(text))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                connection.reply(frames.error(ErrorCode.BAD_JSON, "A frame must be a JSON object", null));
+                refuse(ErrorCode.BAD_JSON, "A frame must be a JSON object", null);
                 return;
             }
             message = value.asJsonObject();
         } catch (JsonException e) {
-            connection.reply(frames.error(ErrorCode.BAD_JSON, "The frame is not valid JSON", null));
+            refuse(ErrorCode.BAD_JSON, "The frame is not valid JSON", null);
             return;
         } catch (RuntimeException e) {
             // Parsson refuses nesting past its own limit with a plain RuntimeException.
-            connection.reply(frames.error(ErrorCode.BAD_JSON, "The frame is nested too deeply to read", null));
+            refuse(ErrorCode.BAD_JSON, "The frame is nested too deeply to read", null);
             return;
         }
         JsonValue ref = message.get("ref");
@@ -75,17 +81,23 @@ final class WebSocketProtocol {
                 default -> throw new InvalidInputException(ErrorCode.BAD_OP, "Unknown op '" + abbreviate(op) + "'");
             }
         } catch (InvalidInputException e) {
-            connection.reply(frames.error(e.code(), e.getMessage(), ref));
+            refuse(e.code(), e.getMessage(), ref);
         } catch (BrokerUnavailableException e) {
-            connection.reply(frames.error(ErrorCode.UNAVAILABLE, e.getMessage(), ref));
+            refuse(ErrorCode.UNAVAILABLE, e.getMessage(), ref);
         } catch (SlowSubscriberException e) {
             // The connection is already being cut off as slow (1013): nothing more to say.
         } catch (RuntimeException e) {
             // Not the client's fault: it hears that the op failed (with its ref, so it can retry),
             // the operator gets the stack trace, and the connection stays.
             LOG.log(Level.WARNING, "WebSocket op failed", e);
-            connection.reply(frames.error(ErrorCode.INTERNAL, "The server failed to handle this frame; retry", ref));
+            refuse(ErrorCode.INTERNAL, "The server failed to handle this frame; retry", ref);
         }
+    }
+
+    /** Answers an {@code error} op, counted and logged as a rejection like an HTTP problem. */
+    private void refuse(ErrorCode code, String message, JsonValue ref) {
+        rejections.refused("websocket", code.wire(), client, message);
+        connection.reply(frames.error(code, message, ref));
     }
 
     private void subscribe(JsonObject message, JsonValue ref) {

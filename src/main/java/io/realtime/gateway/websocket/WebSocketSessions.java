@@ -10,6 +10,7 @@ import io.realtime.gateway.transport.Transport;
 import io.realtime.gateway.transport.TransportExecutors;
 import io.realtime.gateway.channel.DeliveryThreads;
 import io.realtime.gateway.transport.DeliverySettings;
+import io.realtime.gateway.transport.Rejections;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,6 +36,7 @@ public class WebSocketSessions {
     private DeliveryThreads threads;
     private GatewayConfig config;
     private DeliveryStats stats;
+    private Rejections rejections;
     private DeliverySettings delivery;
     private final WebSocketFrames frames = new WebSocketFrames();
     private Heartbeat pings;
@@ -45,7 +47,9 @@ public class WebSocketSessions {
 
     @Inject
     public WebSocketSessions(ChannelManager core, ConnectionRegistry registry, TransportExecutors executors,
-                             DeliveryThreads threads, GatewayConfig config, DeliveryStats stats) {
+                             DeliveryThreads threads, GatewayConfig config, DeliveryStats stats,
+                             Rejections rejections) {
+        this.rejections = rejections;
         this.core = core;
         this.registry = registry;
         this.executors = executors;
@@ -69,7 +73,8 @@ public class WebSocketSessions {
         session.setMaxTextMessageBufferSize(config.wsMaxFrameBytes());
         session.setMaxBinaryMessageBufferSize(config.wsMaxFrameBytes());
         WebSocketConnection connection = new WebSocketConnection(session, frames, core, registry, stats, delivery,
-                threads.executor(), config.wsPing().toMillis(), config.wsMaxSubscriptions(), config.wsMaxFrameBytes());
+                threads.executor(), config.wsPing().toMillis(), config.wsMaxSubscriptions(), config.wsMaxFrameBytes(),
+                rejections);
         try {
             connection.open();
         } catch (ShuttingDownException e) {

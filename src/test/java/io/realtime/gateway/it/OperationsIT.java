@@ -131,6 +131,8 @@ class OperationsIT {
         WsTestClient ws = WsTestClient.connect(URI.create("ws://localhost:" + GatewayHttp.testServerPort() + "/ws"));
         ws.sendOp("op", "ping");
         ws.next("pong", WAIT);
+        ws.sendOp("op", "no-such-op", "ref", "r1");
+        ws.next("error", WAIT);
         ws.close(); // 1000
         PrometheusText after = Await.until(WAIT, "the close counted", this::scrape,
                 s -> s.valueOrZero("gateway_websocket_closes_total", "code", "1000")
@@ -141,6 +143,8 @@ class OperationsIT {
                 - before.valueOrZero("gateway_rejections_total", "transport", "http", "code", "bad_type"));
         assertEquals(1, after.value("gateway_rejections_total", "transport", "http", "code", "bad_request")
                 - before.valueOrZero("gateway_rejections_total", "transport", "http", "code", "bad_request"));
+        assertEquals(1, after.value("gateway_rejections_total", "transport", "websocket", "code", "bad_op")
+                - before.valueOrZero("gateway_rejections_total", "transport", "websocket", "code", "bad_op"));
         assertEquals("counter", after.type("gateway_rejections_total"));
     }
 
