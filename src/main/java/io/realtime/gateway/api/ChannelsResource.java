@@ -13,6 +13,10 @@ import io.realtime.gateway.transport.GatewayConnection;
 import io.realtime.gateway.transport.Transport;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import io.realtime.gateway.security.Authenticator;
+import io.realtime.gateway.security.Permissions;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Context;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -48,13 +52,21 @@ public class ChannelsResource {
 
     private final ChannelManager core;
 
+    private final Authenticator authenticator;
+    private final Permissions permissions;
+    @Context
+    HttpServletRequest request;
+
     protected ChannelsResource() {
-        this(null);
+        this(null, null, null);
     }
 
+    /** The list names every channel (users' alerts among them): an admin's; a history, its subscribers'. */
     @Inject
-    public ChannelsResource(ChannelManager core) {
+    public ChannelsResource(ChannelManager core, Authenticator authenticator, Permissions permissions) {
         this.core = core;
+        this.authenticator = authenticator;
+        this.permissions = permissions;
     }
 
     /**
@@ -68,6 +80,7 @@ public class ChannelsResource {
             + "instance, with their count by transport (other: subscribers inside the gateway).")
     @APIResponse(responseCode = "200", description = "{\"channels\":[{\"channel\",\"subscribers\",\"byTransport\"}],\"subscriptions\"}")
     public String channels() {
+        permissions.checkUser(authenticator.authenticate(request), null);
         JsonArrayBuilder list = JsonFactories.array();
         int subscriptions = 0;
         for (Map.Entry<String, List<Subscriber>> entry : core.subscribersByChannel().entrySet()) {
@@ -117,6 +130,7 @@ public class ChannelsResource {
     public String history(@PathParam("channel") String channel, @QueryParam("since") String since,
                           @QueryParam("limit") String limit) {
         ChannelName name = core.channel(channel);
+        permissions.check(authenticator.authenticate(request), Permissions.Action.SUBSCRIBE, name);
         int max = limit(limit);
         EventId after = since == null || since.isBlank() ? null : EventId.parse(since.trim());
         History history = core.history(name, after);

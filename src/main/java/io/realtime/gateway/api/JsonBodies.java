@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import io.realtime.gateway.event.JsonFactories;
 import io.realtime.gateway.event.ErrorCode;
 import io.realtime.gateway.event.InvalidInputException;
+import io.realtime.gateway.event.LimitException;
 import jakarta.json.JsonException;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonStructure;
@@ -62,6 +63,6 @@ final class JsonBodies {
     }
 
     private static InvalidInputException tooLarge(int limit) {
-        return new InvalidInputException(ErrorCode.TOO_LARGE, "The request body is larger than " + limit + " bytes");
+        return new LimitException("body_size", ErrorCode.TOO_LARGE, "The request body is larger than " + limit + " bytes");
     }
 }

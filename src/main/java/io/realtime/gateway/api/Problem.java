@@ -2,6 +2,7 @@ package io.realtime.gateway.api;
 
 import io.realtime.gateway.event.JsonFactories;
 import io.realtime.gateway.event.ErrorCode;
+import io.realtime.gateway.event.LimitException;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.Response;
 
@@ -19,6 +20,21 @@ public final class Problem {
     }
 
     public static Response of(int status, String code, String title, String detail) {
+        return of(status, code, title, detail, null);
+    }
+
+    /**
+     * A limit's problem carries the limit's name ({@code "limit":"publish_rate"}), which the
+     * rejection filter counts by; a rate limit also says when to retry.
+     */
+    public static Response limit(LimitException e, long retryAfterSeconds) {
+        Response problem = of(e.code().httpStatus(), e.code().wire(), e.code().title(), e.getMessage(), e.limit());
+        return retryAfterSeconds > 0 && e.code() == ErrorCode.LIMIT
+                ? Response.fromResponse(problem).header("Retry-After", String.valueOf(retryAfterSeconds)).build()
+                : problem;
+    }
+
+    private static Response of(int status, String code, String title, String detail, String limit) {
         JsonObjectBuilder body = JsonFactories.object()
                 .add("type", TYPE_BASE + code)
                 .add("title", title)
@@ -27,6 +43,14 @@ public final class Problem {
         if (detail != null) {
             body.add("detail", detail);
         }
-        return Response.status(status).type(MEDIA_TYPE).entity(body.build().toString()).build();
+        if (limit != null) {
+            body.add("limit", limit);
+        }
+        Response.ResponseBuilder response = Response.status(status);
+        if (status == 401) {
+            // RFC 6750: the scheme the client should authenticate with.
+            response.header("WWW-Authenticate", "Bearer realm=\"realtime-gateway\"");
+        }
+        return response.type(MEDIA_TYPE).entity(body.build().toString()).build();
     }
 }

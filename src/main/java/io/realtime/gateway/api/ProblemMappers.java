@@ -22,6 +22,9 @@ public final class ProblemMappers {
     public static class InvalidInput implements ExceptionMapper<InvalidInputException> {
         @Override
         public Response toResponse(InvalidInputException e) {
+            if (e instanceof io.realtime.gateway.event.LimitException limit) {
+                return Problem.limit(limit, 1);
+            }
             return Problem.of(e.code(), e.getMessage());
         }
     }

@@ -38,6 +38,13 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
+import io.realtime.gateway.event.LimitException;
+import io.realtime.gateway.security.Authenticator;
+import io.realtime.gateway.security.Caller;
+import io.realtime.gateway.security.Permissions;
+import io.realtime.gateway.security.PublishRate;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Context;
 
 /** The publish API (DESIGN §4): one event, or a batch validated whole before any of it is published. */
 @Path("/")
@@ -48,15 +55,22 @@ public class PublishResource {
 
     private final ChannelManager core;
     private final GatewayConfig config;
+    private final Authenticator authenticator;
+    private final Permissions permissions;
+    private final PublishRate rate;
 
     protected PublishResource() {
-        this(null, null);
+        this(null, null, null, null, null);
     }
 
     @Inject
-    public PublishResource(ChannelManager core, GatewayConfig config) {
+    public PublishResource(ChannelManager core, GatewayConfig config, Authenticator authenticator,
+                           Permissions permissions, PublishRate rate) {
         this.core = core;
         this.config = config;
+        this.authenticator = authenticator;
+        this.permissions = permissions;
+        this.rate = rate;
     }
 
     @POST
@@ -73,6 +87,12 @@ public class PublishResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Published.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON, bad channel name, bad fallback",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "401", description = "No token, or a bad one, where the channel needs one",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "403", description = "The token lacks the right to publish on a channel",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "429", description = "Publishing faster than the client's rate (Retry-After)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown namespace",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
     @APIResponse(responseCode = "413", description = "Body or batch too large",
@@ -88,11 +108,14 @@ public class PublishResource {
                                     + "the window (default 5 min) publishes nothing and answers the first id")
                             @HeaderParam("Idempotency-Key") String idempotencyKey,
                             @Parameter(hidden = true) @HeaderParam("Content-Length") long length,
-                            InputStream body) {
+                            @Context HttpServletRequest request, InputStream body) {
+        Caller caller = authenticator.authenticate(request);
         ChannelName name = core.channel(channel);
+        permissions.check(caller, Permissions.Action.PUBLISH, name);
         Fallback choice = fallback(fallback);
         JsonObject event = object(JsonBodies.read(body, length, config.publishMaxBodyBytes()), "The body");
         EventDraft draft = EventDraft.of(name, event.get("type"), event.get("data")).withIdempotencyKey(idempotencyKey);
+        rate.take(PublishRate.client(caller, request.getRemoteAddr()), 1);
         Publication published = core.publish(List.of(draft), choice);
         JsonObjectBuilder answer = JsonFactories.object().add("id", published.events().get(0).id().toString())
                 .add("delivery", published.delivery().wire());
@@ -114,6 +137,12 @@ public class PublishResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.BatchPublished.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON, bad channel name, bad fallback",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "401", description = "No token, or a bad one, where the channel needs one",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "403", description = "The token lacks the right to publish on a channel",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "429", description = "Publishing faster than the client's rate (Retry-After)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown namespace",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
     @APIResponse(responseCode = "413", description = "Body or batch too large",
@@ -126,7 +155,8 @@ public class PublishResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
     public Response publishBatch(@QueryParam("fallback") String fallback,
                                  @Parameter(hidden = true) @HeaderParam("Content-Length") long length,
-                                 InputStream body) {
+                                 @Context HttpServletRequest request, InputStream body) {
+        Caller caller = authenticator.authenticate(request);
         Fallback choice = fallback(fallback);
         JsonStructure json = JsonBodies.read(body, length, config.publishMaxBodyBytes());
         if (json.getValueType() != JsonValue.ValueType.ARRAY) {
@@ -138,13 +168,17 @@ public class PublishResource {
             throw new InvalidInputException(ErrorCode.BAD_REQUEST, "The batch is empty");
         }
         if (items.size() > config.publishMaxBatch()) {
-            throw new InvalidInputException(ErrorCode.TOO_LARGE,
+            throw new LimitException("batch_size", ErrorCode.TOO_LARGE,
                     "At most " + config.publishMaxBatch() + " events in a batch; got " + items.size());
         }
         List<EventDraft> drafts = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             drafts.add(draft(items.get(i), i));
         }
+        for (EventDraft draft : drafts) {
+            permissions.check(caller, Permissions.Action.PUBLISH, draft.channel());
+        }
+        rate.take(PublishRate.client(caller, request.getRemoteAddr()), drafts.size());
         Publication published = core.publish(drafts, choice);
         JsonArrayBuilder ids = JsonFactories.array();
         for (ChannelEvent event : published.events()) {
@@ -186,6 +220,8 @@ public class PublishResource {
             return EventDraft.of(core.channel(((jakarta.json.JsonString) channel).getString()),
                     event.get("type"), event.get("data"))
                     .withIdempotencyKey(key instanceof jakarta.json.JsonString k ? k.getString() : null);
+        } catch (LimitException e) {
+            throw new LimitException(e.limit(), e.code(), where + ": " + e.getMessage());
         } catch (InvalidInputException e) {
             throw new InvalidInputException(e.code(), where + ": " + e.getMessage());
         }

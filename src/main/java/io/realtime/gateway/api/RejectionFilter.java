@@ -44,6 +44,10 @@ public class RejectionFilter implements ContainerResponseFilter {
             JsonObject problem = reader.readObject();
             code = problem.getString("code", "status_" + status);
             detail = problem.getString("detail", null);
+            String limit = problem.getString("limit", null);
+            if (limit != null) {
+                rejections.limitReached(limit);
+            }
         } catch (RuntimeException e) {
             code = "status_" + status;
             detail = null;

@@ -36,7 +36,9 @@ public class DeliveryStats {
         /** The client broke a limit (a message over the size limit) and was closed. */
         LIMIT,
         /** The server stopped with events still queued past the drain time. */
-        SHUTDOWN;
+        SHUTDOWN,
+        /** The connection's token expired or was revoked with events still queued. */
+        AUTH;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

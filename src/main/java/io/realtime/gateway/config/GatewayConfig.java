@@ -26,6 +26,8 @@ public class GatewayConfig {
     private int outboundMaxBatch;
     private long outboundReplayTimeoutMs;
     private Duration shutdownDrain;
+    private int connectionsPerAddress;
+    private int connectionsPerUser;
 
     protected GatewayConfig() {
         // for the CDI proxy
@@ -44,7 +46,9 @@ public class GatewayConfig {
                          @ConfigProperty(name = "gateway.outbound.queue-size") int outboundQueueSize,
                          @ConfigProperty(name = "gateway.outbound.max-batch") int outboundMaxBatch,
                          @ConfigProperty(name = "gateway.outbound.replay-timeout-ms") long outboundReplayTimeoutMs,
-                         @ConfigProperty(name = "gateway.shutdown.drain-ms") long shutdownDrainMs) {
+                         @ConfigProperty(name = "gateway.shutdown.drain-ms") long shutdownDrainMs,
+                         @ConfigProperty(name = "gateway.limits.connections-per-ip") int connectionsPerAddress,
+                         @ConfigProperty(name = "gateway.limits.connections-per-user") int connectionsPerUser) {
         this.namespaces = Namespaces.from(config);
         this.sseHeartbeat = Duration.ofSeconds(sseHeartbeatSeconds);
         this.sseRetryMs = sseRetryMs;
@@ -58,6 +62,18 @@ public class GatewayConfig {
         this.outboundMaxBatch = outboundMaxBatch;
         this.outboundReplayTimeoutMs = outboundReplayTimeoutMs;
         this.shutdownDrain = Duration.ofMillis(shutdownDrainMs);
+        this.connectionsPerAddress = connectionsPerAddress;
+        this.connectionsPerUser = connectionsPerUser;
+    }
+
+    /** Open connections (SSE and WebSocket together) allowed from one client address; 0: no limit. */
+    public int connectionsPerAddress() {
+        return connectionsPerAddress;
+    }
+
+    /** Open connections allowed for one token subject; 0: no limit. */
+    public int connectionsPerUser() {
+        return connectionsPerUser;
     }
 
     public Namespaces namespaces() {

@@ -4,6 +4,7 @@ import io.realtime.gateway.broker.HistoryPolicy;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.ErrorCode;
 import io.realtime.gateway.event.InvalidInputException;
+import io.realtime.gateway.event.LimitException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,9 +20,16 @@ import org.eclipse.microprofile.config.Config;
 public final class Namespaces {
 
     private final Map<String, NamespaceSettings> byName;
+    private final int maxNameLength;
 
     public Namespaces(Map<String, NamespaceSettings> byName) {
+        this(byName, ChannelName.MAX_LENGTH);
+    }
+
+    /** @param maxNameLength longest channel name accepted ({@code gateway.channel.max-length}), at most 255 */
+    public Namespaces(Map<String, NamespaceSettings> byName, int maxNameLength) {
         this.byName = Map.copyOf(byName);
+        this.maxNameLength = Math.min(maxNameLength, ChannelName.MAX_LENGTH);
     }
 
     public static Namespaces from(Config config) {
@@ -36,7 +44,8 @@ public final class Namespaces {
             boolean bare = config.getOptionalValue(prefix + "bare", Boolean.class).orElse(false);
             map.put(name, new NamespaceSettings(name, bare, new HistoryPolicy(size, Duration.ofSeconds(ttl))));
         }
-        return new Namespaces(map);
+        return new Namespaces(map, config.getOptionalValue("gateway.channel.max-length", Integer.class)
+                .orElse(ChannelName.MAX_LENGTH));
     }
 
     /**
@@ -45,6 +54,10 @@ public final class Namespaces {
      * @throws InvalidInputException {@code bad_channel} or {@code unknown_namespace}
      */
     public ChannelName channel(String name) {
+        if (name != null && name.length() > maxNameLength) {
+            throw new LimitException("channel_name_length", ErrorCode.BAD_CHANNEL,
+                    "Channel name is longer than " + maxNameLength + " characters");
+        }
         ChannelName channel = ChannelName.parse(name);
         NamespaceSettings settings = byName.get(channel.namespace());
         if (settings == null) {

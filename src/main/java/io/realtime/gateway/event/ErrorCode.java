@@ -18,6 +18,8 @@ public enum ErrorCode {
     TOO_LARGE("too_large", 413, "Request too large"),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, "Unsupported media type"),
     LIMIT("limit", 429, "Limit reached"),
+    /** No token, or one that is invalid, expired or revoked, where the action needs one. */
+    UNAUTHORIZED("unauthorized", 401, "Unauthorized"),
     FORBIDDEN("forbidden", 403, "Forbidden"),
     UNAVAILABLE("unavailable", 503, "Service unavailable"),
     /** A failure of the server's own, not of the input: the request may be retried. */

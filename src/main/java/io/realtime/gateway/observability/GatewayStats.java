@@ -3,6 +3,7 @@ package io.realtime.gateway.observability;
 import io.realtime.gateway.broker.BrokerStatus;
 import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.channel.DeliveryStats;
+import io.realtime.gateway.security.TokenVerifier;
 import io.realtime.gateway.transport.ConnectionRegistry;
 import io.realtime.gateway.transport.Transport;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +15,9 @@ import java.util.Map;
 public class GatewayStats {
 
     /** What {@code GET /api/realtime/stats} returns. */
+    /** @param auth {@code jwt} when tokens are verified, {@code open} when no key is configured (DESIGN §7) */
     public record Snapshot(Connections connections, int subscriptions, int channels, Events events,
-                           BrokerStatus broker, long uptimeSeconds) {
+                           BrokerStatus broker, long uptimeSeconds, String auth) {
     }
 
     public record Connections(int sse, int websocket, int total) {
@@ -27,13 +29,16 @@ public class GatewayStats {
     private ChannelManager core;
     private ConnectionRegistry connections;
     private DeliveryStats delivery;
+    private TokenVerifier tokens;
 
     protected GatewayStats() {
         // for the CDI proxy
     }
 
     @Inject
-    public GatewayStats(ChannelManager core, ConnectionRegistry connections, DeliveryStats delivery) {
+    public GatewayStats(ChannelManager core, ConnectionRegistry connections, DeliveryStats delivery,
+                        TokenVerifier tokens) {
+        this.tokens = tokens;
         this.core = core;
         this.connections = connections;
         this.delivery = delivery;
@@ -46,6 +51,12 @@ public class GatewayStats {
         return new Snapshot(new Connections(sse, ws, sse + ws), core.subscriptionCount(), core.channelCount(),
                 new Events(delivery.published(), delivery.delivered(), delivery.dropped(),
                         Math.round(delivery.meanDispatchLatencyMs() * 100) / 100.0),
-                core.broker().status(), (System.currentTimeMillis() - delivery.startedAtMs()) / 1000);
+                core.broker().status(), (System.currentTimeMillis() - delivery.startedAtMs()) / 1000,
+                authMode());
+    }
+
+    /** {@code jwt} or {@code open}: whether this gateway checks tokens at all. */
+    public String authMode() {
+        return tokens.enabled() ? "jwt" : "open";
     }
 }

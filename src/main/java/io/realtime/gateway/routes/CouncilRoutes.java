@@ -11,6 +11,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -52,11 +53,12 @@ public final class CouncilRoutes {
             this.streams = streams;
         }
 
-        void start(Prompt prompt, HttpServletResponse response, SseEventSink sink) {
+        /** The caller needs the right to subscribe to the evaluation's channel; refused, nothing runs. */
+        void start(Prompt prompt, HttpServletRequest request, HttpServletResponse response, SseEventSink sink) {
             ChannelName channel = council.open();
             try {
                 response.setHeader("X-Evaluation-Id", channel.value().substring("council:".length()));
-                streams.open(channel, null, sink, response, EVALUATION);
+                streams.open(channel, null, sink, request, response, EVALUATION);
             } catch (RuntimeException e) {
                 council.abandon();
                 throw e;
@@ -89,8 +91,9 @@ public final class CouncilRoutes {
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void get(@QueryParam("videoUrl") String videoUrl, @QueryParam("transcript") String transcript,
                         @QueryParam("features") List<String> features,
-                        @Context HttpServletResponse response, @Context SseEventSink sink) {
-            start(CouncilPrompts.videoScore(videoUrl, transcript, features, maxChars()), response, sink);
+                        @Context HttpServletRequest request, @Context HttpServletResponse response,
+                        @Context SseEventSink sink) {
+            start(CouncilPrompts.videoScore(videoUrl, transcript, features, maxChars()), request, response, sink);
         }
 
         @Tag(name = "council")
@@ -100,8 +103,9 @@ public final class CouncilRoutes {
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void post(@FormParam("videoUrl") String videoUrl, @FormParam("transcript") String transcript,
                          @FormParam("features") List<String> features,
-                         @Context HttpServletResponse response, @Context SseEventSink sink) {
-            start(CouncilPrompts.videoScore(videoUrl, transcript, features, maxChars()), response, sink);
+                         @Context HttpServletRequest request, @Context HttpServletResponse response,
+                        @Context SseEventSink sink) {
+            start(CouncilPrompts.videoScore(videoUrl, transcript, features, maxChars()), request, response, sink);
         }
     }
 
@@ -125,8 +129,9 @@ public final class CouncilRoutes {
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void get(@QueryParam("creativeUrl") String creativeUrl, @QueryParam("headline") String headline,
                         @QueryParam("text") String text, @QueryParam("audience") String audience,
-                        @Context HttpServletResponse response, @Context SseEventSink sink) {
-            start(CouncilPrompts.creative(creativeUrl, headline, text, audience, maxChars()), response, sink);
+                        @Context HttpServletRequest request, @Context HttpServletResponse response,
+                        @Context SseEventSink sink) {
+            start(CouncilPrompts.creative(creativeUrl, headline, text, audience, maxChars()), request, response, sink);
         }
 
         @Tag(name = "council")
@@ -136,8 +141,9 @@ public final class CouncilRoutes {
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void post(@FormParam("creativeUrl") String creativeUrl, @FormParam("headline") String headline,
                          @FormParam("text") String text, @FormParam("audience") String audience,
-                         @Context HttpServletResponse response, @Context SseEventSink sink) {
-            start(CouncilPrompts.creative(creativeUrl, headline, text, audience, maxChars()), response, sink);
+                         @Context HttpServletRequest request, @Context HttpServletResponse response,
+                        @Context SseEventSink sink) {
+            start(CouncilPrompts.creative(creativeUrl, headline, text, audience, maxChars()), request, response, sink);
         }
     }
 
@@ -164,8 +170,9 @@ public final class CouncilRoutes {
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void stream(@PathParam("evaluationId") String evaluationId, @HeaderParam("Last-Event-ID") String resume,
-                           @Context HttpServletResponse response, @Context SseEventSink sink) {
-            streams.open(core.channel("council:" + evaluationId), resume, sink, response, EVALUATION);
+                           @Context HttpServletRequest request, @Context HttpServletResponse response,
+                           @Context SseEventSink sink) {
+            streams.open(core.channel("council:" + evaluationId), resume, sink, request, response, EVALUATION);
         }
     }
 }

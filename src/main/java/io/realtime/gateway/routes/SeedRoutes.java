@@ -8,6 +8,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -45,10 +46,10 @@ public final class SeedRoutes {
             this.streams = streams;
         }
 
-        void open(String channel, String header, String param, HttpServletResponse response, SseEventSink sink,
-                  StreamOptions options) {
+        void open(String channel, String header, String param, HttpServletRequest request,
+                  HttpServletResponse response, SseEventSink sink, StreamOptions options) {
             String resume = header != null && !header.isBlank() ? header : param;
-            streams.open(core.channel(channel), resume, sink, response, options);
+            streams.open(core.channel(channel), resume, sink, request, response, options);
         }
     }
 
@@ -71,9 +72,10 @@ public final class SeedRoutes {
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void stream(@PathParam("jobId") String jobId, @HeaderParam("Last-Event-ID") String header,
-                           @QueryParam("lastEventId") String param, @Context HttpServletResponse response,
+                           @QueryParam("lastEventId") String param, @Context HttpServletRequest request,
+                           @Context HttpServletResponse response,
                            @Context SseEventSink sink) {
-            open("job:" + jobId, header, param, response, sink, JOB);
+            open("job:" + jobId, header, param, request, response, sink, JOB);
         }
     }
 
@@ -96,9 +98,10 @@ public final class SeedRoutes {
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void stream(@PathParam("campaignId") String campaignId, @HeaderParam("Last-Event-ID") String header,
-                           @QueryParam("lastEventId") String param, @Context HttpServletResponse response,
+                           @QueryParam("lastEventId") String param, @Context HttpServletRequest request,
+                           @Context HttpServletResponse response,
                            @Context SseEventSink sink) {
-            open("campaign:" + campaignId, header, param, response, sink, SNAPSHOT_FIRST);
+            open("campaign:" + campaignId, header, param, request, response, sink, SNAPSHOT_FIRST);
         }
     }
 
@@ -121,9 +124,10 @@ public final class SeedRoutes {
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void stream(@PathParam("testId") String testId, @HeaderParam("Last-Event-ID") String header,
-                           @QueryParam("lastEventId") String param, @Context HttpServletResponse response,
+                           @QueryParam("lastEventId") String param, @Context HttpServletRequest request,
+                           @Context HttpServletResponse response,
                            @Context SseEventSink sink) {
-            open("abtest:" + testId, header, param, response, sink, SNAPSHOT_FIRST);
+            open("abtest:" + testId, header, param, request, response, sink, SNAPSHOT_FIRST);
         }
     }
 }

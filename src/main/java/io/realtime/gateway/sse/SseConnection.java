@@ -6,6 +6,7 @@ import io.realtime.gateway.channel.SubscribeOutcome;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.event.JsonFactories;
+import io.realtime.gateway.security.Caller;
 import io.realtime.gateway.transport.ClientConnection;
 import io.realtime.gateway.transport.ConnectionRegistry;
 import io.realtime.gateway.transport.DeliverySettings;
@@ -55,8 +56,9 @@ final class SseConnection extends ClientConnection<SseFrame> {
      */
     SseConnection(List<String> channels, EventId[] since, SseEventSink sink, SseFrames frames,
                   ChannelManager core, ConnectionRegistry registry, DeliveryStats stats,
-                  DeliverySettings settings, Executor writers, java.util.Set<String> endOn, boolean quietReset) {
-        super(core, registry, stats, settings, writers);
+                  DeliverySettings settings, Executor writers, java.util.Set<String> endOn, boolean quietReset,
+                  Caller caller, String address) {
+        super(core, registry, stats, settings, writers, caller, address);
         this.endOn = endOn;
         this.quietReset = quietReset;
         this.channels = channels;
@@ -141,6 +143,17 @@ final class SseConnection extends ClientConnection<SseFrame> {
         } else {
             send(frames.heartbeat(), false, false);
         }
+    }
+
+    /**
+     * The token ended (expired or revoked): {@code event: unauthorized} says why, then the stream
+     * ends; the client reconnects with a fresh token and resumes from its last id.
+     */
+    @Override
+    public void closeForAccess(String detail) {
+        String data = JsonFactories.object().add("reason", detail).build().toString();
+        send(frames.control("unauthorized", data), false, false);
+        endWhenDrained(CloseCause.UNAUTHORIZED, detail);
     }
 
     @Override

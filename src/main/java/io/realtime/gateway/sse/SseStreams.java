@@ -5,6 +5,9 @@ import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.config.GatewayConfig;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.security.Authenticator;
+import io.realtime.gateway.security.Caller;
+import io.realtime.gateway.security.Permissions;
 import io.realtime.gateway.transport.ConnectionRegistry;
 import io.realtime.gateway.transport.Heartbeat;
 import io.realtime.gateway.transport.Transport;
@@ -18,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
@@ -39,6 +43,8 @@ public class SseStreams {
     private final SseFrames frames = new SseFrames();
     private DeliverySettings delivery;
     private Heartbeat heartbeats;
+    private Authenticator authenticator;
+    private Permissions permissions;
 
     protected SseStreams() {
         // for the CDI proxy
@@ -46,7 +52,10 @@ public class SseStreams {
 
     @Inject
     public SseStreams(ChannelManager core, ConnectionRegistry registry, TransportExecutors executors,
-                      DeliveryThreads threads, GatewayConfig config, DeliveryStats stats) {
+                      DeliveryThreads threads, GatewayConfig config, DeliveryStats stats,
+                      Authenticator authenticator, Permissions permissions) {
+        this.authenticator = authenticator;
+        this.permissions = permissions;
         this.core = core;
         this.registry = registry;
         this.executors = executors;
@@ -73,8 +82,8 @@ public class SseStreams {
      *
      * @throws io.realtime.gateway.transport.ShuttingDownException once the server is stopping
      */
-    void open(List<ChannelName> channels, EventId[] since, SseEventSink sink) {
-        open(channels, since, sink, StreamOptions.GENERIC, false);
+    void open(List<ChannelName> channels, EventId[] since, SseEventSink sink, HttpServletRequest request) {
+        open(channels, since, sink, request, StreamOptions.GENERIC, false);
     }
 
     /**
@@ -84,8 +93,8 @@ public class SseStreams {
      * @param lastEventId the client's resume id, or null
      * @throws io.realtime.gateway.event.InvalidInputException for a malformed id
      */
-    public void open(ChannelName channel, String lastEventId, SseEventSink sink, HttpServletResponse response,
-                     StreamOptions options) {
+    public void open(ChannelName channel, String lastEventId, SseEventSink sink, HttpServletRequest request,
+                     HttpServletResponse response, StreamOptions options) {
         EventId since = lastEventId == null || lastEventId.isBlank() ? null : EventId.parse(lastEventId.trim());
         boolean quietReset = false;
         if (since == null && options.start() != StreamOptions.Start.NOW) {
@@ -94,7 +103,7 @@ public class SseStreams {
         }
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
-        open(List.of(channel), since == null ? null : new EventId[] {since}, sink, options, quietReset);
+        open(List.of(channel), since == null ? null : new EventId[] {since}, sink, request, options, quietReset);
     }
 
     /** The greatest id below {@code id}: resuming from it replays the event {@code id} itself. */
@@ -105,12 +114,24 @@ public class SseStreams {
         return id.ms() > 0 ? new EventId(id.ms() - 1, Long.MAX_VALUE) : null;
     }
 
-    /** @param quietReset the resume id is the server's choice, not the client's: a gap is no reset */
-    private void open(List<ChannelName> channels, EventId[] since, SseEventSink sink, StreamOptions options,
-                      boolean quietReset) {
+    /**
+     * The caller may subscribe to every channel (DESIGN §7), or nothing is opened.
+     *
+     * @param quietReset the resume id is the server's choice, not the client's: a gap is no reset
+     * @throws io.realtime.gateway.event.InvalidInputException {@code unauthorized}, {@code forbidden},
+     *                                                        or {@code limit} (connections)
+     */
+    private void open(List<ChannelName> channels, EventId[] since, SseEventSink sink, HttpServletRequest request,
+                      StreamOptions options, boolean quietReset) {
+        Caller caller = authenticator.authenticate(request);
+        for (ChannelName channel : channels) {
+            permissions.check(caller, Permissions.Action.SUBSCRIBE, channel);
+        }
         SseConnection connection = new SseConnection(channels.stream().map(ChannelName::value).toList(),
-                since, sink, frames, core, registry, stats, delivery, threads.executor(), options.endOn(), quietReset);
+                since, sink, frames, core, registry, stats, delivery, threads.executor(), options.endOn(), quietReset,
+                caller, request.getRemoteAddr());
         connection.open();
+        connection.endAtExpiry(executors.scheduler());
         try {
             for (int i = 0; i < channels.size(); i++) {
                 connection.subscribe(channels.get(i), since == null ? null : since[i]);

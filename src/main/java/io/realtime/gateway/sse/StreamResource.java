@@ -6,8 +6,10 @@ import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.ErrorCode;
 import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.event.InvalidInputException;
+import io.realtime.gateway.event.LimitException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -58,7 +60,13 @@ public class StreamResource {
             + "gateway.sse.heartbeat-seconds. WebSocket clients use /ws instead (DESIGN §6).")
     @APIResponse(responseCode = "200", description = "The event stream",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
-    @APIResponse(responseCode = "400", description = "No channel, too many, a bad name or a bad resume id",
+    @APIResponse(responseCode = "400", description = "No channel, a bad name or a bad resume id",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "401", description = "No token where a channel needs one, or a bad one",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "403", description = "The token lacks the right to subscribe to a channel",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "429", description = "Too many channels on one stream, or too many connections",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     @APIResponse(responseCode = "404", description = "Unknown namespace",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
@@ -70,6 +78,7 @@ public class StreamResource {
                        @HeaderParam("Last-Event-ID") String lastEventIdHeader,
                        @Parameter(description = "Resume cursor for clients that cannot set headers")
                        @QueryParam("lastEventId") String lastEventIdParam,
+                       @Context HttpServletRequest request,
                        @Context HttpServletResponse response,
                        @Context SseEventSink sink) {
         List<ChannelName> channels = channels(channelParams);
@@ -80,7 +89,7 @@ public class StreamResource {
                 : StreamCursor.decode(resume, channels.stream().map(ChannelName::value).toList());
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
-        streams.open(channels, since, sink);
+        streams.open(channels, since, sink, request);
     }
 
     private List<ChannelName> channels(List<String> params) {
@@ -90,7 +99,7 @@ public class StreamResource {
         }
         LinkedHashSet<String> distinct = new LinkedHashSet<>(params);
         if (distinct.size() > config.sseMaxChannels()) {
-            throw new InvalidInputException(ErrorCode.BAD_REQUEST,
+            throw new LimitException("channels_per_stream",
                     "At most " + config.sseMaxChannels() + " channels on one stream; got " + distinct.size());
         }
         List<ChannelName> channels = new ArrayList<>(distinct.size());

@@ -8,12 +8,16 @@ import io.realtime.gateway.channel.SubscribeOutcome;
 import io.realtime.gateway.channel.Subscriber;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.security.Caller;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -43,7 +47,9 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         /** The server is stopping. */
         SHUTDOWN,
         /** What the stream was about is over (a finished job): nothing more will come. */
-        FINISHED
+        FINISHED,
+        /** Its token expired or was revoked, or a token it sent was refused. */
+        UNAUTHORIZED
     }
 
     private final ChannelManager core;
@@ -55,9 +61,15 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Why it closed, once it did: the reason events refused afterwards are counted under. */
     private volatile CloseCause closeCause;
+    private final String address;
+    private volatile Caller caller;
+    /** The end of the caller's token, when it has one; replaced when a fresh token comes. */
+    private ScheduledFuture<?> expiry;
 
     protected ClientConnection(ChannelManager core, ConnectionRegistry registry, DeliveryStats stats,
-                               DeliverySettings settings, Executor writers) {
+                               DeliverySettings settings, Executor writers, Caller caller, String address) {
+        this.caller = caller;
+        this.address = address;
         this.core = core;
         this.registry = registry;
         this.stats = stats;
@@ -68,9 +80,57 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
                 error -> close(CloseCause.WRITE_FAILED, String.valueOf(error)));
     }
 
-    /** Registers the connection; {@link ShuttingDownException} once the server stops. */
+    /**
+     * Registers the connection: {@link ShuttingDownException} once the server stops,
+     * {@link io.realtime.gateway.event.LimitException} past the connections allowed per address or user.
+     */
     protected final void register() {
         registry.add(this);
+    }
+
+    @Override
+    public final Caller caller() {
+        return caller;
+    }
+
+    @Override
+    public final String address() {
+        return address;
+    }
+
+    /**
+     * Acts for another caller from now on (a token sent on the live connection), counted under its
+     * user, and ends when its token does.
+     *
+     * @throws io.realtime.gateway.event.LimitException past the connections allowed per user
+     */
+    public final synchronized void authorize(Caller next, ScheduledExecutorService scheduler) {
+        registry.rebind(this, caller, next);
+        caller = next;
+        endAtExpiry(scheduler);
+    }
+
+    /** Schedules the end of the connection at its token's expiry, unless a fresh token comes first. */
+    public final synchronized void endAtExpiry(ScheduledExecutorService scheduler) {
+        if (expiry != null) {
+            expiry.cancel(false);
+            expiry = null;
+        }
+        long at = caller.expiresAtMs();
+        if (at > 0 && !closed.get()) {
+            Caller expiring = caller;
+            expiry = scheduler.schedule(() -> {
+                if (caller == expiring) {
+                    closeForAccess("token expired");
+                }
+            }, Math.max(0, at - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Ends the connection for its token; a transport that can say why first (SSE) overrides it. */
+    @Override
+    public void closeForAccess(String detail) {
+        close(CloseCause.UNAUTHORIZED, detail);
     }
 
     /**
@@ -150,6 +210,7 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
             case SLOW -> DropReason.SLOW;
             case TOO_BIG -> DropReason.LIMIT;
             case SHUTDOWN -> DropReason.SHUTDOWN;
+            case UNAUTHORIZED -> DropReason.AUTH;
             // FINISHED: events of the channel that came after the stream's last one.
             case WRITE_FAILED, CLIENT, TIMEOUT, SUBSCRIBE_FAILED, FINISHED -> DropReason.GONE;
         };
@@ -212,6 +273,11 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
             return;
         }
         closeCause = cause;
+        synchronized (this) {
+            if (expiry != null) {
+                expiry.cancel(false);
+            }
+        }
         for (String channel : List.copyOf(channels)) {
             core.unsubscribe(this, channel);
         }

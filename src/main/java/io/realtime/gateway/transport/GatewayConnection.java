@@ -1,11 +1,18 @@
 package io.realtime.gateway.transport;
 
+import io.realtime.gateway.security.Caller;
 import java.util.concurrent.CompletionStage;
 
 /** A client connection, as the registry, the heartbeat and the shutdown see it. */
 public interface GatewayConnection {
 
     Transport transport();
+
+    /** Who the connection acts for: its token's subject, or anonymous. */
+    Caller caller();
+
+    /** The client's address, for per-address limits; null when the transport cannot tell. */
+    String address();
 
     /** Sends the transport's keep-alive; also how a connection that went away is noticed. */
     void heartbeat(long nowMs);
@@ -21,4 +28,7 @@ public interface GatewayConnection {
 
     /** Ends the connection after a failure of the server's own (e.g. its heartbeat threw). */
     void closeForFailure(String detail);
+
+    /** Ends the connection because its token expired or was revoked (WebSocket 1008; SSE ends). */
+    void closeForAccess(String detail);
 }

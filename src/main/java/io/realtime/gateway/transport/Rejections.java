@@ -23,6 +23,11 @@ public class Rejections {
             .withDescription("Client requests or messages refused with an error code, by transport and code")
             .withUnit(MetricUnits.NONE).build();
 
+    public static final String LIMITS_METRIC = "gateway.limits.reached";
+    private static final Metadata LIMITS = Metadata.builder().withName(LIMITS_METRIC)
+            .withDescription("Clients refused or closed for going past a configured limit, by limit")
+            .withUnit(MetricUnits.NONE).build();
+
     private MetricRegistry registry;
 
     protected Rejections() {
@@ -42,6 +47,17 @@ public class Rejections {
         registry.counter(META, new Tag("transport", transport), new Tag("code", code)).inc();
         LOG.info("Refused " + transport + " client " + client + ": " + code
                 + (detail == null ? "" : " (" + abbreviate(detail) + ")"));
+    }
+
+    /**
+     * A client went past a limit (DESIGN §7): {@code gateway_limits_reached_total{limit}}, one
+     * series per limit, so an operator sees which one bites.
+     *
+     * @param limit connections_per_ip, connections_per_user, subscriptions_per_connection,
+     *              channels_per_stream, frame_size, body_size, publish_rate, channel_name_length
+     */
+    public void limitReached(String limit) {
+        registry.counter(LIMITS, new Tag("limit", limit)).inc();
     }
 
     private static String abbreviate(String s) {

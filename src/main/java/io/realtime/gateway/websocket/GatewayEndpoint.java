@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  * The protocol lives in {@link WebSocketProtocol}, the connection in {@link WebSocketConnection}.
  */
 @Dependent
-@ServerEndpoint(value = "/ws", configurator = OriginCheck.class)
+@ServerEndpoint(value = "/ws", configurator = HandshakeCredentials.class)
 public class GatewayEndpoint {
 
     private static final Logger LOG = Logger.getLogger(GatewayEndpoint.class.getName());

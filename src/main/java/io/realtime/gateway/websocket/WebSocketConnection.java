@@ -9,7 +9,7 @@ import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.transport.ClientConnection;
 import io.realtime.gateway.transport.ConnectionRegistry;
 import io.realtime.gateway.transport.DeliverySettings;
-import io.realtime.gateway.transport.Rejections;
+import io.realtime.gateway.security.Caller;
 import io.realtime.gateway.transport.Transport;
 import jakarta.json.JsonValue;
 import jakarta.websocket.CloseReason;
@@ -38,6 +38,7 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
     private final Session session;
     private final WebSocketFrames frames;
     private final WebSocketProtocol protocol;
+    private final ConnectionGuards guards;
     private final long pingIntervalMs;
     private final int maxMessageBytes;
     /** The message being assembled from its parts, and its size so far in UTF-8 bytes. */
@@ -53,14 +54,16 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
 
     WebSocketConnection(Session session, WebSocketFrames frames, ChannelManager core, ConnectionRegistry registry,
                         DeliveryStats stats, DeliverySettings settings, Executor writers, long pingIntervalMs,
-                        int maxSubscriptions, int maxMessageBytes, Rejections rejections) {
-        super(core, registry, stats, settings, writers);
+                        int maxSubscriptions, int maxMessageBytes, ConnectionGuards guards, Caller caller,
+                        String address) {
+        super(core, registry, stats, settings, writers, caller, address);
         this.session = session;
         this.frames = frames;
         this.pingIntervalMs = pingIntervalMs;
         this.maxMessageBytes = maxMessageBytes;
-        this.protocol = new WebSocketProtocol(this, core, frames, maxSubscriptions, rejections,
-                "session " + session.getId());
+        this.guards = guards;
+        this.protocol = new WebSocketProtocol(this, core, frames, maxSubscriptions, guards,
+                "session " + session.getId() + (address == null ? "" : " from " + address));
     }
 
     /** @throws io.realtime.gateway.transport.ShuttingDownException once the server is stopping */
@@ -76,6 +79,7 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
         partialBytes += utf8Length(part);
         if (partialBytes > maxMessageBytes) {
             partial.setLength(0);
+            guards.rejections().limitReached("frame_size");
             close(CloseCause.TOO_BIG, "message larger than " + maxMessageBytes + " bytes");
             return;
         }
@@ -250,6 +254,7 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
             case SLOW -> TRY_AGAIN_LATER;
             case WRITE_FAILED -> CloseReason.CloseCodes.CLOSED_ABNORMALLY;
             case TOO_BIG -> CloseReason.CloseCodes.TOO_BIG;
+            case UNAUTHORIZED -> CloseReason.CloseCodes.VIOLATED_POLICY;
             case CLIENT, TIMEOUT, SHUTDOWN, SUBSCRIBE_FAILED, FINISHED -> CloseReason.CloseCodes.GOING_AWAY;
         };
     }

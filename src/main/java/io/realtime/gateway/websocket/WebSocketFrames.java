@@ -45,6 +45,12 @@ final class WebSocketFrames {
         return withRef(ack, ref);
     }
 
+    /** The answer to an {@code auth} op: who the connection acts for now, and until when. */
+    String authenticated(String subject, long expiresAtMs, JsonValue ref) {
+        return withRef(JsonFactories.object().add("op", "authenticated").add("subject", subject)
+                .add("expiresAt", java.time.Instant.ofEpochMilli(expiresAtMs).toString()), ref);
+    }
+
     String error(ErrorCode code, String message, JsonValue ref) {
         return withRef(JsonFactories.object().add("op", "error").add("code", code.wire())
                 .add("message", message), ref);

@@ -11,7 +11,11 @@ import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.event.InvalidInputException;
 import io.realtime.gateway.event.JsonFactories;
-import io.realtime.gateway.transport.Rejections;
+import io.realtime.gateway.event.LimitException;
+import io.realtime.gateway.security.Caller;
+import io.realtime.gateway.security.Permissions;
+import io.realtime.gateway.security.PublishRate;
+import io.realtime.gateway.transport.ClientConnection;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -23,9 +27,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The client-to-server ops of DESIGN §6 for one connection: subscribe (with resume), unsubscribe,
- * publish and ping. A bad message gets an {@code error} op with the message's {@code ref}; the
- * connection stays. The connection's lifecycle (queue, writes, close) is not its business.
+ * The client-to-server ops of DESIGN §6 for one connection: auth, subscribe (with resume),
+ * unsubscribe, publish and ping. A bad message gets an {@code error} op with the message's
+ * {@code ref}; the connection stays. A missing or bad token where one is needed closes it with 1008
+ * (DESIGN §7). The connection's lifecycle (queue, writes, close) is not its business.
  */
 final class WebSocketProtocol {
 
@@ -35,13 +40,13 @@ final class WebSocketProtocol {
     private final ChannelManager core;
     private final WebSocketFrames frames;
     private final int maxSubscriptions;
-    private final Rejections rejections;
+    private final ConnectionGuards guards;
     /** Who this is, for the rejection log line. */
     private final String client;
 
     WebSocketProtocol(WebSocketConnection connection, ChannelManager core, WebSocketFrames frames,
-                      int maxSubscriptions, Rejections rejections, String client) {
-        this.rejections = rejections;
+                      int maxSubscriptions, ConnectionGuards guards, String client) {
+        this.guards = guards;
         this.client = client;
         this.connection = connection;
         this.core = core;
@@ -74,6 +79,7 @@ final class WebSocketProtocol {
                 throw new InvalidInputException(ErrorCode.BAD_OP, "'op' is required");
             }
             switch (op) {
+                case "auth" -> auth(message, ref);
                 case "subscribe" -> subscribe(message, ref);
                 case "unsubscribe" -> unsubscribe(message, ref);
                 case "publish" -> publish(message, ref);
@@ -81,7 +87,7 @@ final class WebSocketProtocol {
                 default -> throw new InvalidInputException(ErrorCode.BAD_OP, "Unknown op '" + abbreviate(op) + "'");
             }
         } catch (InvalidInputException e) {
-            refuse(e.code(), e.getMessage(), ref);
+            refuse(e, ref);
         } catch (BrokerUnavailableException e) {
             refuse(ErrorCode.UNAVAILABLE, e.getMessage(), ref);
         } catch (SlowSubscriberException e) {
@@ -96,8 +102,34 @@ final class WebSocketProtocol {
 
     /** Answers an {@code error} op, counted and logged as a rejection like an HTTP problem. */
     private void refuse(ErrorCode code, String message, JsonValue ref) {
-        rejections.refused("websocket", code.wire(), client, message);
+        guards.rejections().refused("websocket", code.wire(), client, message);
         connection.reply(frames.error(code, message, ref));
+    }
+
+    /** A refused op: a limit is counted as such; no or a bad token closes the connection (1008). */
+    private void refuse(InvalidInputException e, JsonValue ref) {
+        if (e instanceof LimitException limit) {
+            guards.rejections().limitReached(limit.limit());
+        }
+        refuse(e.code(), e.getMessage(), ref);
+        if (e.code() == ErrorCode.UNAUTHORIZED) {
+            connection.close(ClientConnection.CloseCause.UNAUTHORIZED, e.getMessage());
+        }
+    }
+
+    /**
+     * {@code {"op":"auth","token":"..."}}: the first frame, or a refresh before the token expires.
+     * A connection keeps its user: a token for another subject is refused like a bad one.
+     */
+    private void auth(JsonObject message, JsonValue ref) {
+        Caller next = guards.authenticator().verify(string(message, "token", ErrorCode.UNAUTHORIZED));
+        Caller current = connection.caller();
+        if (!current.isAnonymous() && !current.subject().equals(next.subject())) {
+            throw new InvalidInputException(ErrorCode.UNAUTHORIZED, "A connection keeps its user: this token is "
+                    + "for another subject; open a new connection");
+        }
+        connection.authorize(next, guards.scheduler());
+        connection.reply(frames.authenticated(next.subject(), next.expiresAtMs(), ref));
     }
 
     private void subscribe(JsonObject message, JsonValue ref) {
@@ -110,8 +142,9 @@ final class WebSocketProtocol {
             }
             since = EventId.parse(s.getString());
         }
+        guards.permissions().check(connection.caller(), Permissions.Action.SUBSCRIBE, channel);
         if (!connection.holds(channel.value()) && connection.subscriptionCount() >= maxSubscriptions) {
-            throw new InvalidInputException(ErrorCode.LIMIT,
+            throw new LimitException("subscriptions_per_connection",
                     "At most " + maxSubscriptions + " subscriptions on one connection");
         }
         connection.subscribe(channel, since, ref);
@@ -127,6 +160,7 @@ final class WebSocketProtocol {
 
     private void publish(JsonObject message, JsonValue ref) {
         ChannelName channel = core.channel(string(message, "channel", ErrorCode.BAD_CHANNEL));
+        guards.permissions().check(connection.caller(), Permissions.Action.PUBLISH, channel);
         Fallback fallback;
         try {
             fallback = Fallback.parse(message.get("fallback") instanceof JsonString f ? f.getString() : null);
@@ -139,6 +173,7 @@ final class WebSocketProtocol {
         }
         EventDraft draft = EventDraft.of(channel, message.get("type"), message.get("data"))
                 .withIdempotencyKey(key instanceof JsonString k ? k.getString() : null);
+        guards.publishRate().take(PublishRate.client(connection.caller(), connection.address()), 1);
         Publication published = core.publish(List.of(draft), fallback);
         connection.reply(frames.ack(published.events().get(0).id().toString(), published.delivery().wire(),
                 published.duplicate(0), ref));

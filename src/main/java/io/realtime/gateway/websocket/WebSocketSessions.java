@@ -11,6 +11,13 @@ import io.realtime.gateway.transport.TransportExecutors;
 import io.realtime.gateway.channel.DeliveryThreads;
 import io.realtime.gateway.transport.DeliverySettings;
 import io.realtime.gateway.transport.Rejections;
+import io.realtime.gateway.event.InvalidInputException;
+import io.realtime.gateway.event.LimitException;
+import io.realtime.gateway.security.Authenticator;
+import io.realtime.gateway.security.Caller;
+import io.realtime.gateway.security.Credentials;
+import io.realtime.gateway.security.Permissions;
+import io.realtime.gateway.security.PublishRate;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,6 +47,8 @@ public class WebSocketSessions {
     private DeliverySettings delivery;
     private final WebSocketFrames frames = new WebSocketFrames();
     private Heartbeat pings;
+    private Authenticator authenticator;
+    private ConnectionGuards guards;
 
     protected WebSocketSessions() {
         // for the CDI proxy
@@ -48,8 +57,11 @@ public class WebSocketSessions {
     @Inject
     public WebSocketSessions(ChannelManager core, ConnectionRegistry registry, TransportExecutors executors,
                              DeliveryThreads threads, GatewayConfig config, DeliveryStats stats,
-                             Rejections rejections) {
+                             Rejections rejections, Authenticator authenticator, Permissions permissions,
+                             PublishRate publishRate) {
         this.rejections = rejections;
+        this.authenticator = authenticator;
+        this.guards = new ConnectionGuards(authenticator, permissions, publishRate, rejections, executors.scheduler());
         this.core = core;
         this.registry = registry;
         this.executors = executors;
@@ -69,23 +81,50 @@ public class WebSocketSessions {
         pings = new Heartbeat(executors.scheduler(), registry, Transport.WEBSOCKET, config.wsPing());
     }
 
+    /**
+     * A handshake's token (header, cookie or, where enabled, query) is verified now: a bad one closes
+     * with 1008 before anything else happens (DESIGN §7); none leaves the connection anonymous until an
+     * {@code auth} op. Past a connection limit it closes with 1013 (try again later).
+     */
     void opened(Session session) {
         session.setMaxTextMessageBufferSize(config.wsMaxFrameBytes());
         session.setMaxBinaryMessageBufferSize(config.wsMaxFrameBytes());
+        Credentials credentials = session.getUserProperties().get(HandshakeCredentials.KEY) instanceof Credentials c
+                ? c : new Credentials(null, null, null, null);
+        String client = "session " + session.getId() + (credentials.address() == null ? "" : " from " + credentials.address());
+        Caller caller;
+        try {
+            caller = authenticator.authenticate(credentials);
+        } catch (InvalidInputException e) {
+            rejections.refused("websocket", e.code().wire(), client, e.getMessage());
+            close(session, CloseReason.CloseCodes.VIOLATED_POLICY, e.getMessage());
+            return;
+        }
         WebSocketConnection connection = new WebSocketConnection(session, frames, core, registry, stats, delivery,
                 threads.executor(), config.wsPing().toMillis(), config.wsMaxSubscriptions(), config.wsMaxFrameBytes(),
-                rejections);
+                guards, caller, credentials.address());
         try {
             connection.open();
         } catch (ShuttingDownException e) {
-            try {
-                session.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "server shutdown"));
-            } catch (IOException closeFailed) {
-                // the client is gone already
-            }
+            close(session, CloseReason.CloseCodes.GOING_AWAY, "server shutdown");
+            return;
+        } catch (LimitException e) {
+            rejections.limitReached(e.limit());
+            rejections.refused("websocket", e.code().wire(), client, e.getMessage());
+            close(session, WebSocketConnection.TRY_AGAIN_LATER, "limit: " + e.getMessage());
             return;
         }
         session.getUserProperties().put(CONNECTION, connection);
+        connection.endAtExpiry(executors.scheduler());
+    }
+
+    private static void close(Session session, CloseReason.CloseCode code, String reason) {
+        try {
+            // A close reason is at most 123 bytes.
+            session.close(new CloseReason(code, reason.length() > 120 ? reason.substring(0, 120) : reason));
+        } catch (IOException closeFailed) {
+            // the client is gone already
+        }
     }
 
     WebSocketConnection connection(Session session) {

@@ -340,7 +340,7 @@ class SseIT {
         Problems.assertProblem(HTTP.get("/api/stream?channel=nope:1", accept), 404, "unknown_namespace");
         String tooMany = IntStream.range(0, 33).mapToObj(i -> "channel=" + channel + "-" + i)
                 .collect(Collectors.joining("&", "/api/stream?", ""));
-        Problems.assertProblem(HTTP.get(tooMany, accept), 400, null);
+        Problems.assertProblem(HTTP.get(tooMany, accept), 429, "limit");
         String enough = IntStream.range(0, 32).mapToObj(i -> "channel=" + channel + "-" + i)
                 .collect(Collectors.joining("&", "/api/stream?", ""));
         try (SseTestClient sse = SseTestClient.connect(HTTP.uri(enough))) {

@@ -32,13 +32,19 @@ public final class WsTestClient implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger textFrames = new java.util.concurrent.atomic.AtomicInteger();
     private final WebSocket socket;
 
-    private WsTestClient(URI uri) {
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(uri, new Listener()).join();
+    private WsTestClient(URI uri, java.util.Map<String, String> headers) {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        headers.forEach(builder::header);
+        this.socket = builder.buildAsync(uri, new Listener()).join();
     }
 
     public static WsTestClient connect(URI uri) {
-        return new WsTestClient(uri);
+        return new WsTestClient(uri, java.util.Map.of());
+    }
+
+    /** With handshake headers (Authorization, Cookie, Origin, ...). */
+    public static WsTestClient connect(URI uri, java.util.Map<String, String> headers) {
+        return new WsTestClient(uri, headers);
     }
 
     public WsTestClient send(String text) {

@@ -8,6 +8,10 @@ import io.realtime.gateway.stream.PayloadJson;
 import io.realtime.gateway.stream.campaign.Figures;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import io.realtime.gateway.security.Authenticator;
+import io.realtime.gateway.security.Permissions;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Context;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.json.JsonObject;
@@ -39,12 +43,21 @@ public class AlertRulesResource {
     private final ChannelManager core;
     private final PayloadJson json;
 
+    private final Authenticator authenticator;
+    private final Permissions permissions;
+    @Context
+    HttpServletRequest request;
+
     protected AlertRulesResource() {
-        this(null, null, null);
+        this(null, null, null, null, null);
     }
 
+    /** Rules are their user's (DESIGN §7): only that user (the token's sub) or an admin may touch them. */
     @Inject
-    public AlertRulesResource(AlertRules rules, ChannelManager core, PayloadJson json) {
+    public AlertRulesResource(AlertRules rules, ChannelManager core, PayloadJson json, Authenticator authenticator,
+                              Permissions permissions) {
+        this.authenticator = authenticator;
+        this.permissions = permissions;
         this.rules = rules;
         this.core = core;
         this.json = json;
@@ -59,6 +72,7 @@ public class AlertRulesResource {
         JsonObject in = Inputs.object(body);
         String userId = Inputs.text(in, "userId", true, 128);
         core.channel("alerts:" + userId); // the owner's channel must be a valid name
+        permissions.checkUser(authenticator.authenticate(request), userId);
         String campaignId = Inputs.text(in, "campaignId", true, 128);
         core.channel("campaign:" + campaignId);
         String metric = oneOf(in, "metric", Set.copyOf(Figures.NAMES), null);
@@ -77,6 +91,7 @@ public class AlertRulesResource {
     @Operation(summary = "List alert rules", description = "Every rule, or one user's with ?userId=.")
     @GET
     public String list(@QueryParam("userId") String userId) {
+        permissions.checkUser(authenticator.authenticate(request), userId);
         return json.toJson(new RuleList(rules.list(userId)));
     }
 
@@ -85,7 +100,9 @@ public class AlertRulesResource {
     @GET
     @Path("{id}")
     public String get(@PathParam("id") String id) {
-        return json.toJson(rules.find(id).orElseThrow(() -> notFound(id)));
+        AlertRule rule = rules.find(id).orElseThrow(() -> notFound(id));
+        permissions.checkUser(authenticator.authenticate(request), rule.userId());
+        return json.toJson(rule);
     }
 
     @Tag(name = "alerts")
@@ -93,6 +110,8 @@ public class AlertRulesResource {
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String id) {
+        AlertRule rule = rules.find(id).orElseThrow(() -> notFound(id));
+        permissions.checkUser(authenticator.authenticate(request), rule.userId());
         if (!rules.remove(id)) {
             throw notFound(id);
         }

@@ -1,0 +1,15 @@
+package io.realtime.gateway.websocket;
+
+import io.realtime.gateway.security.Authenticator;
+import io.realtime.gateway.security.Permissions;
+import io.realtime.gateway.security.PublishRate;
+import io.realtime.gateway.transport.Rejections;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What checks a WebSocket connection's ops (DESIGN §7): its tokens, its rights on channels, its
+ * publish rate; refusals are counted; {@code scheduler} ends it when its token does.
+ */
+record ConnectionGuards(Authenticator authenticator, Permissions permissions, PublishRate publishRate,
+                        Rejections rejections, ScheduledExecutorService scheduler) {
+}

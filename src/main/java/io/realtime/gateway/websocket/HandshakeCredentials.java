@@ -1,0 +1,56 @@
+package io.realtime.gateway.websocket;
+
+import io.realtime.gateway.security.Credentials;
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Keeps what the handshake presented for the connection (DESIGN §7): its Authorization and Cookie
+ * headers, an {@code access_token} query parameter and the client's address. WebSocket 2.1 gives
+ * each handshake its own copy of the user properties, which become the session's, so the endpoint
+ * reads them when the connection opens. The origin is checked first ({@link OriginCheck}).
+ */
+public class HandshakeCredentials extends OriginCheck {
+
+    static final String KEY = Credentials.class.getName();
+    private static final Logger LOG = Logger.getLogger(HandshakeCredentials.class.getName());
+
+    @Override
+    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        super.modifyHandshake(config, request, response);
+        Map<String, List<String>> headers = request.getHeaders();
+        List<String> query = request.getParameterMap().get(Credentials.QUERY_PARAMETER);
+        config.getUserProperties().put(KEY, new Credentials(header(headers, "Authorization"), header(headers, "Cookie"),
+                query == null || query.isEmpty() ? null : query.get(0), remoteAddress()));
+    }
+
+    /** A header's values joined (Cookie may come in several), whatever case the container keeps names in. */
+    private static String header(Map<String, List<String>> headers, String name) {
+        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+            if (name.equalsIgnoreCase(e.getKey()) && e.getValue() != null && !e.getValue().isEmpty()) {
+                return String.join("; ", e.getValue());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The Jakarta WebSocket API has no way to the client's address; the upgrade is an HTTP request
+     * in progress, whose request-scoped {@link HttpServletRequest} CDI still serves here.
+     */
+    private static String remoteAddress() {
+        try {
+            return CDI.current().select(HttpServletRequest.class).get().getRemoteAddr();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "the handshake's client address is not available", e);
+            return null;
+        }
+    }
+}
