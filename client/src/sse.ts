@@ -131,6 +131,13 @@ export class SseClient extends BaseClient {
       case 'shutdown':
         this.streamFailed(generation, stream, 'shutdown', 'The gateway is stopping');
         return;
+      case 'unauthorized': {
+        // The token expired or was revoked: the next connection asks the page for a fresh one.
+        const data = parse(m.data) as { reason?: string } | null;
+        this.tokenRefused = true;
+        this.streamFailed(generation, stream, 'unauthorized', data?.reason ?? 'The token was refused');
+        return;
+      }
       default: {
         const envelope = parse(m.data) as Envelope | null;
         if (envelope && typeof envelope.channel === 'string') this.deliver(generation, envelope);

@@ -197,3 +197,25 @@ for (const t of transports) {
     });
   });
 }
+
+describe('sse client and tokens', () => {
+  it('asks the page for a fresh token when the stream ends for its token, and resumes', async () => {
+    const asked: boolean[] = [];
+    const s = setup(transports[0].make, { getToken: (refresh: boolean) => { asked.push(refresh); return 'token-' + asked.length; } });
+    s.watch('job:1');
+    await s.clock.advance(10);
+    assert.equal(s.gateway.sse[0].authorization, 'Bearer token-1');
+    const first = s.gateway.publish('job:1');
+    await settle();
+    s.gateway.sse[0].unauthorized('token expired');
+    await s.clock.advance(1500);
+    const second = s.gateway.publish('job:1');
+    await settle();
+    assert.deepEqual(asked, [false, true]);
+    const again = s.gateway.sse[s.gateway.sse.length - 1];
+    assert.equal(again.authorization, 'Bearer token-2');
+    assert.equal(again.lastEventId, first);
+    assert.deepEqual(s.ids('job:1'), [first, second]);
+    s.client.close();
+  });
+});

@@ -123,7 +123,8 @@ export class FakeGateway {
     const u = new URL(url);
     const channels = u.searchParams.getAll('channel');
     const headers = (init.headers ?? {}) as Record<string, string>;
-    const connection = new FakeSseConnection(this, channels, headers['Last-Event-ID'], init.signal ?? undefined);
+    const connection = new FakeSseConnection(this, channels, headers['Last-Event-ID'], init.signal ?? undefined,
+      headers.Authorization);
     this.sse.push(connection);
     return connection.response;
   }
@@ -143,7 +144,7 @@ export class FakeSseConnection {
   private readonly encoder = new TextEncoder();
 
   constructor(gateway: FakeGateway, readonly channels: string[], readonly lastEventId: string | undefined,
-              signal: AbortSignal | undefined) {
+              signal: AbortSignal | undefined, readonly authorization?: string) {
     const body = new ReadableStream<Uint8Array>({ start: (c) => { this.controller = c; } });
     signal?.addEventListener('abort', () => this.drop());
     let since: string[] | undefined;
@@ -173,6 +174,12 @@ export class FakeSseConnection {
 
   heartbeat(): void {
     this.write(': ping\n\n');
+  }
+
+  /** The gateway's end of a stream whose token expired or was revoked (DESIGN §5). */
+  unauthorized(reason: string): void {
+    this.write(`event: unauthorized\ndata: ${JSON.stringify({ reason })}\n\n`);
+    this.drop();
   }
 
   drop(): void {
