@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
 /**
  * The admin API acts on every instance (DESIGN §7): a user disconnected through one instance loses
  * their connections on both; a token revoked through one is refused by the other.
- * These instances accept the query token (gateway.auth.query-token).
+ * These instances fetch the key from a JWKS URL (mp.jwt.verify.publickey.location), as from an
+ * identity provider, and accept the query token (gateway.auth.query-token).
  */
 class AccessClusterIT {
 
@@ -32,6 +33,7 @@ class AccessClusterIT {
     private static RedisServer redis;
     private static TwoGateways gateways;
     private static Tokens tokens;
+    private static com.sun.net.httpserver.HttpServer issuer;
 
     @RegisterExtension
     final TestWatcher logs = TwoGateways.dumpLogsOnFailure(() -> gateways);
@@ -40,7 +42,19 @@ class AccessClusterIT {
     static void start() throws Exception {
         redis = RedisServer.start();
         tokens = Tokens.generate();
-        Map<String, String> env = new HashMap<>(tokens.gatewayEnv());
+        issuer = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] jwks = tokens.jwks().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        issuer.createContext("/jwks.json", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, jwks.length);
+            exchange.getResponseBody().write(jwks);
+            exchange.close();
+        });
+        issuer.start();
+        Map<String, String> env = new HashMap<>(Map.of(
+                "MP_JWT_VERIFY_PUBLICKEY_LOCATION", "http://127.0.0.1:" + issuer.getAddress().getPort() + "/jwks.json",
+                "MP_JWT_VERIFY_ISSUER", Tokens.ISSUER,
+                "MP_JWT_VERIFY_AUDIENCES", Tokens.AUDIENCE));
         env.put("GATEWAY_AUTH_QUERY_TOKEN", "true");
         gateways = TwoGateways.start(redis.url(), env);
     }
@@ -53,6 +67,9 @@ class AccessClusterIT {
             }
         } finally {
             redis.close();
+            if (issuer != null) {
+                issuer.stop(0);
+            }
         }
     }
 

@@ -50,6 +50,12 @@ public final class Tokens {
                 + "\n-----END PUBLIC KEY-----";
     }
 
+    /** The public key as a JWK set (key id {@code k1}), as an issuer's JWKS endpoint serves it. */
+    public String jwks() {
+        return new com.nimbusds.jose.jwk.JWKSet(new com.nimbusds.jose.jwk.RSAKey.Builder(
+                (java.security.interfaces.RSAPublicKey) keys.getPublic()).keyID("k1").build()).toString();
+    }
+
     /** MP_JWT_VERIFY_PUBLICKEY, _ISSUER and _AUDIENCES for a gateway process. */
     public Map<String, String> gatewayEnv() {
         return Map.of("MP_JWT_VERIFY_PUBLICKEY", publicKeyPem(),
@@ -109,7 +115,8 @@ public final class Tokens {
 
         public String sign() {
             try {
-                SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(com.nimbusds.jose.JOSEObjectType.JWT).build(),
+                SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1")
+                        .type(com.nimbusds.jose.JOSEObjectType.JWT).build(),
                         claims.build());
                 jwt.sign(new RSASSASigner(signer.getPrivate()));
                 return jwt.serialize();
