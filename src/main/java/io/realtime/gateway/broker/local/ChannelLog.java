@@ -84,9 +84,10 @@ final class ChannelLog {
         if (since == null) {
             return new History(List.of(), true, last);
         }
-        // Below the floor: events were dropped. Above the last id: an id this log never issued
-        // (another run's, or forged), so nothing can vouch for what the client holds.
-        boolean complete = since.compareTo(floor) >= 0 && since.compareTo(last) <= 0;
+        // Below the floor: events were dropped. Above the last id, or a cluster instance's local
+        // id: an id this log never issued (another run's, or forged), so nothing can vouch for what
+        // the client holds.
+        boolean complete = !since.isLocal() && since.compareTo(floor) >= 0 && since.compareTo(last) <= 0;
         List<ChannelEvent> missed = new ArrayList<>();
         // Newest first from the tail: a resume usually asks for the last few events.
         Iterator<ChannelEvent> it = events.descendingIterator();

@@ -131,10 +131,23 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         return state == null ? null : state.position();
     }
 
-    /** The highest position this instance fired for a channel, so locally made ids stay above it. */
-    EventId floor(String channel) {
+    /**
+     * Makes an event of {@code channel} at its position here and fires it, both under the channel's
+     * lock, which {@link #fire} holds too: the event follows every cluster event at or below that
+     * position into the fan-out and precedes every later one. A channel not held here (no local
+     * subscriber) has no position: {@link EventId#ZERO}, and nobody to fire to.
+     */
+    ChannelEvent fireLocal(String channel, Function<EventId, ChannelEvent> make) {
         ChannelState state = states.get(channel);
-        return state == null ? null : state.position();
+        if (state == null) {
+            return make.apply(EventId.ZERO);
+        }
+        synchronized (state) {
+            EventId at = state.position();
+            ChannelEvent event = make.apply(at == null ? EventId.ZERO : at);
+            fanOut.accept(event);
+            return event;
+        }
     }
 
     /** Pings every link; a silent one is dropped and re-established. */
@@ -309,18 +322,21 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         fire(state, event);
     }
 
+    /** Under the channel's lock, as {@link #fireLocal} makes and fires: the two keep one order. */
     private void fire(ChannelState state, ChannelEvent event) {
-        if (!state.advance(event.id())) {
-            // Fired already: a catch-up read the stream while the same events also came live. The
-            // core would drop the copy for every subscriber; firing it once keeps the order too.
-            return;
-        }
-        try {
-            fanOut.accept(event);
-        } catch (RuntimeException e) {
-            // An observer's failure is its own: it must not take the link (and every other
-            // channel's delivery) down, nor make the catch-up replay this event forever.
-            LOG.log(Level.WARNING, "Delivering " + event + " failed", e);
+        synchronized (state) {
+            if (!state.advance(event.id())) {
+                // Fired already: a catch-up read the stream while the same events also came live. The
+                // core would drop the copy for every subscriber; firing it once keeps the order too.
+                return;
+            }
+            try {
+                fanOut.accept(event);
+            } catch (RuntimeException e) {
+                // An observer's failure is its own: it must not take the link (and every other
+                // channel's delivery) down, nor make the catch-up replay this event forever.
+                LOG.log(Level.WARNING, "Delivering " + event + " failed", e);
+            }
         }
     }
 
