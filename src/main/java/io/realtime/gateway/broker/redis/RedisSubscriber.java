@@ -83,11 +83,19 @@ final class RedisSubscriber implements SubscriberLink.Listener {
      */
     void activate(String channel) {
         ChannelState state = new ChannelState(channel, keys.pubsub(channel), keys.slot(channel));
+        HostAndPort node;
         try {
-            state.link = link(connector.nodeFor(state.slot));
+            node = connector.nodeFor(state.slot);
         } catch (JedisException e) {
-            throw unavailable(channel, e);
+            // A cluster whose slot map cannot be had (unreachable since start-up, or no master for
+            // the slot now): no link can be named, but the channel is held here all the same, and
+            // the liveness check looks for its master with back-off (retryRefused).
+            states.put(channel, state);
+            holdLocally(state, String.valueOf(e));
+            state.retrySubscribeAtMs = System.currentTimeMillis() + settings.reconnectMin().toMillis();
+            return;
         }
+        state.link = link(node);
         states.put(channel, state);
         state.link.subscribe(state, false);
         if (!redisReachable.getAsBoolean()) {
@@ -120,7 +128,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
 
     void deactivate(String channel) {
         ChannelState state = states.remove(channel);
-        if (state != null) {
+        if (state != null && state.link != null) {
             state.link.unsubscribe(state);
         }
     }
@@ -279,8 +287,16 @@ final class RedisSubscriber implements SubscriberLink.Listener {
             long at = state.retrySubscribeAtMs;
             if (at != 0 && now >= at && !state.subscribed.isDone()) {
                 state.retrySubscribeAtMs = 0;
-                connector.refreshTopology();
-                reroute(state);
+                try {
+                    connector.refreshTopology();
+                    reroute(state);
+                } catch (JedisException e) {
+                    // Still no master for its slot: try again later, backing off.
+                    int attempts = state.refusals.incrementAndGet();
+                    state.retrySubscribeAtMs = now + Math.min(settings.reconnectMax().toMillis(),
+                            settings.reconnectMin().toMillis() << Math.min(20, attempts - 1));
+                    LOG.log(Level.FINE, "No Redis Cluster master for {0} yet: {1}", new Object[] {state, e.toString()});
+                }
             }
         }
     }
@@ -392,12 +408,5 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         }
         links.clear();
         states.clear();
-    }
-
-    private static BrokerUnavailableException unavailable(String channel, Throwable cause) {
-        BrokerUnavailableException e = new BrokerUnavailableException(
-                "Redis is unavailable: cannot subscribe to " + channel + " now (" + cause.getMessage() + ")");
-        e.initCause(cause);
-        return e;
     }
 }
