@@ -29,6 +29,11 @@ final class ChannelLog {
     private long lastTouchedMs;
     /** Set when the sweep dropped this log from the map; a caller that still holds it looks again. */
     boolean retired;
+    /**
+     * The channel has local subscribers: the sweep keeps the log however idle, or a subscriber that
+     * missed nothing would be told to reset when it resumes from the last id against a new log.
+     */
+    boolean subscribed;
 
     ChannelLog(long nowMs) {
         this.floor = new EventId(nowMs, 0);
