@@ -1,7 +1,7 @@
 import { backoffDelay } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { defaultEnvironment, Environment } from './environment.js';
-import { compareIds, isChannelName, isEventId } from './ids.js';
+import { isChannelName, isEventId, isNewEvent } from './ids.js';
 import type {
   ChannelHandlers, ClientEvents, ConnectionState, Envelope, Realtime, RealtimeError, ResetInfo,
   SubscribeOptions, Subscription,
@@ -174,7 +174,7 @@ export abstract class BaseClient implements Realtime {
     if (generation !== this.generation) return;
     const entry = this.channels.get(event.channel);
     if (!entry || !isEventId(event.id)) return;
-    if (entry.last !== undefined && compareIds(event.id, entry.last) <= 0) return;
+    if (!isNewEvent(event.id, entry.last)) return;
     entry.last = event.id;
     for (const h of [...entry.handlers]) {
       try {

@@ -13,7 +13,7 @@ export type { SharedOptions } from './shared.js';
 export { connect, ClientRegistry, pageClients } from './connect.js';
 export type { ConnectOptions } from './connect.js';
 export { backoffDelay } from './backoff.js';
-export { compareIds, isEventId, isChannelName } from './ids.js';
+export { compareIds, isEventId, isLocalId, isNewEvent, isChannelName } from './ids.js';
 export { defaultEnvironment } from './environment.js';
 export type { Environment, WebSocketLike, WebSocketFactory } from './environment.js';
 export * from './api.js';

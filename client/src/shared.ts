@@ -1,5 +1,5 @@
 import { Emitter } from './emitter.js';
-import { compareIds, isChannelName } from './ids.js';
+import { compareIds, isChannelName, isNewEvent } from './ids.js';
 import type {
   ChannelHandlers, ClientEvents, ConnectionState, Envelope, Realtime, ResetInfo, SubscribeOptions, Subscription,
 } from './types.js';
@@ -251,7 +251,7 @@ export class SharedRealtime implements Realtime {
   private dispatch(event: Envelope): void {
     const entry = this.local.get(event.channel);
     if (!entry) return;
-    if (entry.last !== undefined && compareIds(event.id, entry.last) <= 0) return;
+    if (!isNewEvent(event.id, entry.last)) return;
     entry.last = event.id;
     for (const h of [...entry.handlers]) h.event?.(event);
     this.emitter.emit('event', event);

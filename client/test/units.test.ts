@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { backoffDelay } from '../src/backoff.js';
-import { compareIds, isChannelName } from '../src/ids.js';
+import { compareIds, isChannelName, isEventId, isLocalId, isNewEvent } from '../src/ids.js';
 import { SseMessage, SseParser } from '../src/sse-parser.js';
 import { reduceAlerts, reduceCouncil, reduceJob, initialCouncil, initialJob } from '../src/streams.js';
 import type { Envelope } from '../src/types.js';
@@ -21,6 +21,25 @@ describe('ids and channels', () => {
     assert.ok(compareIds('5-10', '5-9') > 0);
     assert.equal(compareIds('7-1', '7-1'), 0);
     assert.ok(compareIds('18446744073709551615-1', '18446744073709551615-0') > 0);
+  });
+  it('knows both forms of id, cluster and local', () => {
+    assert.ok(isEventId('1732474800123-0'));
+    assert.ok(isEventId('1732474800123-0~1732474801000-3'));
+    for (const bad of ['', '1', '1-2-3', '1-2~', '~1-2', '1-2~3', '1-2~3-4~5-6', '1.5-2']) assert.ok(!isEventId(bad), bad);
+    assert.ok(isLocalId('5-0~9-1'));
+    assert.ok(!isLocalId('5-0'));
+    assert.ok(compareIds('5-0', '5-0~1-0') < 0, 'no local part first');
+    assert.ok(compareIds('5-0~2-0', '5-0~1-9') > 0);
+    assert.ok(compareIds('4-9~9-9', '5-0') < 0, 'by the cluster part first');
+  });
+  it('takes a cluster event below a local one: published elsewhere while this instance was cut off', () => {
+    assert.ok(isNewEvent('5-1', undefined));
+    assert.ok(isNewEvent('6-0', '5-1'));
+    assert.ok(!isNewEvent('5-1', '5-1'), 'a duplicate');
+    assert.ok(!isNewEvent('5-0', '5-1'));
+    assert.ok(isNewEvent('5-1~9000-0', '5-1'), 'a local event always passes');
+    assert.ok(isNewEvent('5-2', '5-1~9000-0'), 'a cluster event after the local one, below it by the clock');
+    assert.ok(!isNewEvent('5-1', '5-1~9000-0'), 'but not one it had before the local one');
   });
   it('accepts the names the gateway accepts', () => {
     assert.ok(isChannelName('job:42'));

@@ -28,7 +28,9 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>Resume without gap or duplicate: the subscriber is registered (buffering live events) before
  * history is read, then the replay is delivered, then the buffered live events newer than the last
- * replayed id. From then on each subscriber only ever gets ids above the last one it got.
+ * replayed id. From then on each subscriber only ever gets cluster ids above the last one it got;
+ * local ids (made while Redis was unreachable, in no history) pass apart ({@link ChannelSubscribers}).
+ * A resume from a local id is never recovered: history cannot place it (the broker says so).
  */
 @ApplicationScoped
 public class ChannelManager {
@@ -137,7 +139,8 @@ public class ChannelManager {
         }
         // A client ahead of the channel (an id this history never issued) is not trusted on a
         // reset: live events count from the channel's own position, or they would be dropped.
-        EventId last = since != null && history.complete() && since.isAfter(history.top()) ? since : history.top();
+        EventId last = since != null && history.complete() && since.isAfter(history.top()) ? since.cluster()
+                : history.top().cluster();
         for (ChannelEvent event : history.events()) {
             if (!subscriber.awaitReplayRoom()) {
                 unsubscribe(subscriber, name, position);
@@ -156,9 +159,9 @@ public class ChannelManager {
                         + " waited while its history was replayed");
             }
             for (ChannelEvent event : position.pending) {
-                if (event.id().isAfter(last)) {
+                if (ChannelSubscribers.passes(event.id(), last)) {
                     subscriber.onEvent(event, false);
-                    last = event.id();
+                    last = event.id().isLocal() ? last : event.id();
                 }
             }
             position.last = last;

@@ -22,7 +22,7 @@ final class StreamCursor {
         StringBuilder sb = new StringBuilder(check.length() + positions.length * 16);
         sb.append(check);
         for (EventId id : positions) {
-            sb.append('.').append(id.ms()).append('-').append(id.seq());
+            sb.append('.').append(id);
         }
         return sb.toString();
     }

@@ -151,6 +151,48 @@ class ChannelManagerTest {
         assertEquals(0, manager.subscriptionCount());
     }
 
+    /**
+     * The rule of DESIGN §3 for local ids (a cluster instance's events while Redis was away): they
+     * pass and leave the subscriber's last cluster id alone, so a cluster event below one of them by
+     * the clock (published elsewhere meanwhile, fired here when the link caught up) still passes,
+     * live or waiting in a subscriber's catch-up buffer; a cluster id at or below the last does not.
+     */
+    @Test
+    void localIdsPassApartAndLeaveTheLastClusterIdWhereItWas() {
+        ChannelManager manager = core.get();
+        ChannelEvent first = publish("job:l", 0);
+        Recorder r = new Recorder();
+        manager.subscribe(r, manager.channel("job:l"), first.id());
+        EventId at = first.id();
+        ChannelEvent local = event(EventId.local(at, new EventId(at.ms() + 60_000, 0)));
+        ChannelEvent missedMeanwhile = event(new EventId(at.ms() + 1, 0));
+        manager.dispatch(local);
+        manager.dispatch(missedMeanwhile);
+        manager.dispatch(first);
+        manager.dispatch(missedMeanwhile);
+        ChannelEvent local2 = event(EventId.local(missedMeanwhile.id(), new EventId(at.ms() + 60_000, 1)));
+        manager.dispatch(local2);
+        assertEquals(List.of(local.id(), missedMeanwhile.id(), local2.id()), r.ids());
+    }
+
+    /** The local broker never issued a local id: a resume from one is a reset, like any id it never issued. */
+    @Test
+    void aResumeFromALocalIdIsAReset() {
+        ChannelManager manager = core.get();
+        ChannelEvent first = publish("job:lr", 0);
+        ChannelEvent second = publish("job:lr", 1);
+        Recorder r = new Recorder();
+        SubscribeOutcome outcome = manager.subscribe(r, manager.channel("job:lr"),
+                EventId.local(first.id(), new EventId(first.id().ms() + 60_000, 0)));
+        assertTrue(outcome.reset());
+        ChannelEvent third = publish("job:lr", 2);
+        assertEquals(List.of(second.id(), third.id()), r.ids(), "history after its cluster part, then live");
+    }
+
+    private static ChannelEvent event(EventId id) {
+        return EnvelopeCodec.fromParts(id, "job:l", "t", "{}");
+    }
+
     private ChannelEvent publish(String channel, int n) {
         ChannelManager manager = core.get();
         return manager.publish(EventDraft.of(manager.channel(channel), Json.createValue("t"),

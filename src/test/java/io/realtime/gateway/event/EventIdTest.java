@@ -1,6 +1,7 @@
 package io.realtime.gateway.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,8 @@ class EventIdTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "abc", "1", "1-", "-1", "1--1", "1-2-3", "+1-2", "1-+2", " 1-2", "1.5-2",
-            "99999999999999999999-1", "1-99999999999999999999", "١-٢"})
+            "99999999999999999999-1", "1-99999999999999999999", "١-٢",
+            "1-2~", "~1-2", "1-2~3", "1-2~3-4~5-6", "1-2~~3-4", "1-2~3-+4", "1-2.3-4"})
     void refusesMalformedIdsAsBadSince(String text) {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> EventId.parse(text));
         assertEquals(ErrorCode.BAD_SINCE, e.code());
@@ -29,6 +31,26 @@ class EventIdTest {
     void ordersByTimeThenSequence() {
         assertTrue(EventId.parse("2-0").isAfter(EventId.parse("1-99")));
         assertTrue(EventId.parse("2-1").isAfter(EventId.parse("2-0")));
+    }
+
+    @Test
+    void parsesAndPrintsTheLocalForm() {
+        EventId id = EventId.parse("1732474800123-7~1732474801000-2");
+        assertTrue(id.isLocal());
+        assertEquals(EventId.local(new EventId(1732474800123L, 7), new EventId(1732474801000L, 2)), id);
+        assertEquals(new EventId(1732474800123L, 7), id.cluster());
+        assertEquals("1732474800123-7~1732474801000-2", id.toString());
+        assertFalse(EventId.parse("1732474800123-7").isLocal());
+        assertEquals(EventId.parse("5-0"), EventId.parse("5-0").cluster());
+    }
+
+    @Test
+    void sortsALocalIdAfterItsClusterPartAndBeforeTheNextClusterId() {
+        EventId at = EventId.parse("5-0");
+        EventId local = EventId.parse("5-0~9000-0");
+        assertTrue(local.isAfter(at));
+        assertTrue(EventId.parse("5-1").isAfter(local), "the cluster part decides first");
+        assertTrue(EventId.parse("5-0~9000-1").isAfter(local));
     }
 
     @Test

@@ -1,14 +1,19 @@
 package io.realtime.gateway.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.testsupport.GatewayHttp;
 import io.realtime.gateway.testsupport.LinkProxy;
 import io.realtime.gateway.testsupport.RawSse;
 import io.realtime.gateway.testsupport.RawWebSocket;
 import io.realtime.gateway.testsupport.RedisServer;
+import io.realtime.gateway.testsupport.SseFrame;
+import io.realtime.gateway.testsupport.SseTestClient;
+import io.realtime.gateway.testsupport.WsTestClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import java.net.http.HttpResponse;
@@ -19,7 +24,6 @@ import java.util.Map;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -88,10 +92,6 @@ class GatewayFaultsIT {
 
     @Test
     @Order(1)
-    @Disabled("defect (issue 9, same root cause as the link-cut test below): intermittently, a cluster event "
-            + "accepted by one instance right after Redis restarts empty gets an id below the local-fallback ids "
-            + "the other instance delivered during the outage, and the core's 'only ids above the last' rule drops "
-            + "it for that instance's subscribers (1 of 120 lost in one of three clean runs). Enable with the fix.")
     void redisKilledAndRestarted() throws Exception {
         try (Scenario s = new Scenario("redis-kill", cluster).start()) {
             s.traffic(FaultSettings.TRAFFIC);
@@ -123,11 +123,6 @@ class GatewayFaultsIT {
 
     @Test
     @Order(3)
-    @Disabled("defect (issue 9, found by this suite): instance 0's Redis link cut for 3 s while instance 1 keeps "
-            + "publishing: the 4 subscribers on instance 0 silently missed 21-23 events each that instance 1 had "
-            + "accepted for the cluster during the cut (88 in all, no reset). Instance 0's local ids run above them, "
-            + "and on reconnect RedisSubscriber.catchUp reads history only after that local position (taking a "
-            + "position above the stream's top to mean nothing was missed), and the core drops lower ids")
     void linkBetweenOneInstanceAndRedisCutAndRestored() throws Exception {
         try (Scenario s = new Scenario("link-cut", cluster).start()) {
             s.traffic(FaultSettings.TRAFFIC);
@@ -144,12 +139,78 @@ class GatewayFaultsIT {
     }
 
     /**
+     * The rule the link-cut fault rests on, pinned through the real interface (DESIGN §3, §5, §6):
+     * while instance 0 is cut off from Redis its event gets a local id; the cluster event instance
+     * 1 publishes meanwhile (below the local one by the clock) still reaches instance 0's client
+     * once the link heals, after the local one. A resume from the local id, on either instance and
+     * either transport, is a reset (history cannot place it), followed by every cluster event after
+     * the cluster position the local id carries: nothing of the cluster's is missed.
+     */
+    @Test
+    @Order(4)
+    void aLocalIdIsOrderedApartAndAResumeFromItIsAReset() throws Exception {
+        String channel = "job:local-id-" + System.currentTimeMillis() % 100_000;
+        try (WsTestClient live = WsTestClient.connect(wsUri(0))) {
+            live.subscribe(channel, null, WAIT);
+            String before = cluster.http(0).publish(channel, "tick", "{\"n\":0}");
+            assertEquals(before, live.next("event", WAIT).getString("id"));
+            String during;
+            String local;
+            proxy.cut();
+            try {
+                during = cluster.http(1).publish(channel, "tick", "{\"n\":1}");
+                local = io.realtime.gateway.testsupport.Await.until(WAIT, "a local publish on the cut-off instance",
+                        () -> {
+                            HttpResponse<String> r = cluster.http(0).post("/api/channels/" + channel
+                                    + "/events?fallback=local", "application/json", "{\"type\":\"tick\",\"data\":{}}");
+                            return r.statusCode() == 202 && "local".equals(GatewayHttp.json(r.body()).getString("delivery"))
+                                    ? GatewayHttp.json(r.body()).getString("id") : null;
+                        }, java.util.Objects::nonNull);
+            } finally {
+                proxy.restore();
+            }
+            EventId localId = EventId.parse(local);
+            assertTrue(localId.isLocal(), local);
+            assertEquals(EventId.parse(before), localId.cluster(), "made at the cluster position instance 0 had");
+            assertTrue(localId.localMs() >= EventId.parse(during).ms(), "the cluster event is below it by the clock");
+            assertEquals(local, live.next("event", WAIT).getString("id"));
+            assertEquals(during, live.next("event", WAIT).getString("id"), "the cluster event follows once the link heals");
+            String after = cluster.http(1).publish(channel, "tick", "{\"n\":2}");
+            assertEquals(after, live.next("event", WAIT).getString("id"));
+            // The link may be back before the next liveness ping tells the broker that commands reach
+            // Redis again; until then a history read answers from this instance's position alone.
+            io.realtime.gateway.testsupport.Await.until(WAIT, "instance 0 reaches Redis again",
+                    () -> cluster.http(0).stats().getJsonObject("broker").getBoolean("connected"));
+
+            for (int on = 0; on < 2; on++) {
+                try (WsTestClient resumed = WsTestClient.connect(wsUri(on))) {
+                    JsonObject reply = resumed.subscribe(channel, local, WAIT);
+                    assertFalse(reply.getBoolean("recovered"), "a resume from a local id is a reset: " + reply);
+                    assertEquals(List.of(during, after), resumed.events(2, WAIT).stream()
+                            .map(e -> e.getString("id")).toList(), "then the cluster's events after its cluster part");
+                }
+                try (SseTestClient sse = SseTestClient.connect(cluster.http(on).uri("/api/stream?channel=" + channel),
+                        Map.of("Last-Event-ID", local))) {
+                    List<SseFrame> frames = sse.until(f -> "position".equals(f.event()), WAIT);
+                    List<String> seen = frames.stream().filter(f -> f.event() != null && !f.isComment())
+                            .map(f -> "tick".equals(f.event()) ? f.id() : f.event()).toList();
+                    assertEquals(List.of("reset", during, after, "position"), seen, "SSE on instance " + on);
+                }
+            }
+        }
+    }
+
+    private static java.net.URI wsUri(int on) {
+        return java.net.URI.create(cluster.http(on).uri("/ws").toString().replaceFirst("^http", "ws"));
+    }
+
+    /**
      * A WebSocket and an SSE stream that never read, beside the scenario's subscribers on the same
      * channel, while large events are published: the two are cut off (1013, stream ended), the
      * others get everything.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void clientsThatStopReadingAreCutOffOthersUnaffected() throws Exception {
         try (Scenario s = new Scenario("slow-readers", cluster, 1, 1, 50, 0)) {
             String channel = s.channels.get(0);
@@ -204,7 +265,7 @@ class GatewayFaultsIT {
 
     /** Every client drops its connection at once and all reconnect and resume together. */
     @Test
-    @Order(5)
+    @Order(6)
     void reconnectStormOfHundredsOfClients() throws Exception {
         int perSlot = Math.max(1, FaultSettings.STORM_CLIENTS / 8);
         try (Scenario s = new Scenario("storm", cluster, 2, perSlot, 50, 0).start()) {
@@ -221,7 +282,7 @@ class GatewayFaultsIT {
 
     /** Instance 0 killed (SIGKILL) under traffic: its clients resume on instance 1; then it comes back. */
     @Test
-    @Order(6)
+    @Order(7)
     void instanceKilledItsClientsMoveToTheOtherThenItIsRestarted() throws Exception {
         try (Scenario s = new Scenario("instance-kill", cluster).start()) {
             s.traffic(FaultSettings.TRAFFIC);

@@ -29,6 +29,11 @@ final class ChannelLog {
     private long lastTouchedMs;
     /** Set when the sweep dropped this log from the map; a caller that still holds it looks again. */
     boolean retired;
+    /**
+     * The channel has local subscribers: the sweep keeps the log however idle, or a subscriber that
+     * missed nothing would be told to reset when it resumes from the last id against a new log.
+     */
+    boolean subscribed;
 
     ChannelLog(long nowMs) {
         this.floor = new EventId(nowMs, 0);
@@ -84,9 +89,10 @@ final class ChannelLog {
         if (since == null) {
             return new History(List.of(), true, last);
         }
-        // Below the floor: events were dropped. Above the last id: an id this log never issued
-        // (another run's, or forged), so nothing can vouch for what the client holds.
-        boolean complete = since.compareTo(floor) >= 0 && since.compareTo(last) <= 0;
+        // Below the floor: events were dropped. Above the last id, or a cluster instance's local
+        // id: an id this log never issued (another run's, or forged), so nothing can vouch for what
+        // the client holds.
+        boolean complete = !since.isLocal() && since.compareTo(floor) >= 0 && since.compareTo(last) <= 0;
         List<ChannelEvent> missed = new ArrayList<>();
         // Newest first from the tail: a resume usually asks for the last few events.
         Iterator<ChannelEvent> it = events.descendingIterator();

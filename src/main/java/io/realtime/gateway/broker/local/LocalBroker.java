@@ -115,19 +115,34 @@ public final class LocalBroker implements Broker {
         }
     }
 
+    /** Every event is fired locally already; the channel's log is only kept from the sweep. */
     @Override
     public void channelActive(String channel) {
-        // Every event is fired locally already.
+        while (true) {
+            ChannelLog log = log(channel);
+            synchronized (log) {
+                if (!log.retired) {
+                    log.subscribed = true;
+                    return;
+                }
+            }
+        }
     }
 
+    /** History stays until it expires; an idle log may be swept again. */
     @Override
     public void channelInactive(String channel) {
-        // Nothing to release: history stays until it expires.
+        ChannelLog log = logs.get(channel);
+        if (log != null) {
+            synchronized (log) {
+                log.subscribed = false;
+            }
+        }
     }
 
     /**
-     * Forgets channels whose history expired and that nobody touched within their TTL, so memory
-     * follows the live channel set. Called periodically.
+     * Forgets channels whose history expired, that nobody touched within their TTL and that have no
+     * local subscriber, so memory follows the live channel set. Called periodically.
      */
     public int sweep(java.util.function.Function<String, HistoryPolicy> policyOf) {
         int removed = 0;
@@ -135,7 +150,7 @@ public final class LocalBroker implements Broker {
         for (Map.Entry<String, ChannelLog> entry : logs.entrySet()) {
             ChannelLog log = entry.getValue();
             synchronized (log) {
-                if (log.expire(policyOf.apply(entry.getKey()), now)) {
+                if (log.expire(policyOf.apply(entry.getKey()), now) && !log.subscribed) {
                     log.retired = true;
                     logs.remove(entry.getKey(), log);
                     removed++;

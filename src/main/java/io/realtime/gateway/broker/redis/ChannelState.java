@@ -7,8 +7,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One channel this instance holds in Redis: which link carries it, whether Redis confirmed the
  * subscription, and its position, the id up to which every local subscriber has everything (the
- * last event fired here, or the stream's top when the channel became active). After a lost link
- * the catch-up reads the stream from there.
+ * last cluster event fired here, or the stream's top when the channel became active). After a lost
+ * link the catch-up reads the stream from there. Events delivered locally while Redis was away do
+ * not move it (their ids are local ids made at it); firing takes this object's monitor, so that a
+ * local event made at a position is fired in order with the cluster events around it.
  */
 final class ChannelState {
 

@@ -50,15 +50,14 @@ public final class RedisBroker implements Broker {
     private final StreamHistory history;
     private final RedisSubscriber subscriber;
     private final EnvelopeCodec codec;
-    private final Consumer<ChannelEvent> fanOut;
     private final ScheduledFuture<?> keeper;
     private final AtomicLong localOnly = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private volatile boolean reachable;
     private volatile long unreachableSinceMs;
     private volatile String lastError = "";
-    /** The last id made here while Redis was unreachable; guarded by {@code this}. */
-    private EventId lastLocalId = EventId.ZERO;
+    /** The local part of the last id made here while Redis was unreachable; guarded by {@code this}. */
+    private EventId lastLocalPart = EventId.ZERO;
 
     /**
      * Connects (or starts trying to) and starts the subscriber link(s) and the liveness checks.
@@ -74,7 +73,6 @@ public final class RedisBroker implements Broker {
                        Consumer<ChannelEvent> fanOut, Executor longRunning, ScheduledExecutorService scheduler) {
         this.settings = settings;
         this.codec = codec;
-        this.fanOut = fanOut;
         this.connector = new RedisConnector(settings);
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
         this.publisher = new RedisPublisher(connector, keys, new LuaScript("/redis/publish.lua"),
@@ -153,24 +151,26 @@ public final class RedisBroker implements Broker {
     }
 
     /**
-     * Delivers to this instance's subscribers with ids made here, above anything fired here, as the
-     * local broker would. These events are not in Redis history: a client that resumes from one of
-     * their ids later is checked against the stream like any other.
+     * Delivers to this instance's subscribers under local ids (DESIGN §3): the channel's cluster
+     * position here, then this instance's clock and counter. These events are not in Redis history,
+     * and the core orders them apart from cluster ids, so the cluster events other instances publish
+     * meanwhile (below them by the clock) still reach these subscribers when the link catches up
+     * from the stream. A resume from a local id is a reset ({@link #historyAfter}).
      *
-     * <p>An id is made and its event fired under one lock: made under it but fired after, a
-     * concurrent publisher's higher id could be fired first, and the core, which gives every
-     * subscriber only ids above the last it got, would then drop the lower one for everybody.
-     * Firing only hands the event to the fan-out thread, so the lock is held briefly.
+     * <p>The position is read and the event fired under the channel's lock, which the link's thread
+     * also takes to fire ({@link RedisSubscriber#fireLocal}): every cluster event at or below the
+     * position reaches the fan-out before the local one, none above it, so a subscriber that resumes
+     * from the local id and gets history after its cluster part misses nothing of the cluster's.
+     * Made under this broker's lock too, local parts keep publish order across channels.
      */
     private synchronized List<ChannelEvent> publishLocally(List<EventDraft> drafts) {
         List<ChannelEvent> events = new ArrayList<>(drafts.size());
         for (EventDraft draft : drafts) {
             long now = System.currentTimeMillis();
-            EventId floor = subscriber.floor(draft.channel().value());
-            lastLocalId = (floor != null && floor.isAfter(lastLocalId) ? floor : lastLocalId).next(now);
-            ChannelEvent event = codec.encode(draft, lastLocalId, now);
-            fanOut.accept(event);
-            events.add(event);
+            lastLocalPart = lastLocalPart.next(now);
+            EventId part = lastLocalPart;
+            events.add(subscriber.fireLocal(draft.channel().value(),
+                    at -> codec.encode(draft, EventId.local(at, part), now)));
         }
         localOnly.addAndGet(events.size());
         return events;
@@ -178,6 +178,13 @@ public final class RedisBroker implements Broker {
 
     @Override
     public History historyAfter(String channel, EventId since, HistoryPolicy policy) {
+        if (since != null && since.isLocal()) {
+            // Delivered on one instance only: no history holds it, so nothing can vouch for what
+            // the client missed around it (a reset). Its cluster part says where the cluster stood
+            // when it was made: the cluster's events after that are replayed, so none is missed.
+            History after = historyAfter(channel, since.cluster(), policy);
+            return new History(after.events(), false, after.top());
+        }
         if (reachable) {
             try {
                 return history.after(channel, since, policy);

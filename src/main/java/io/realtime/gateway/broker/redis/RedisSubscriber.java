@@ -83,11 +83,19 @@ final class RedisSubscriber implements SubscriberLink.Listener {
      */
     void activate(String channel) {
         ChannelState state = new ChannelState(channel, keys.pubsub(channel), keys.slot(channel));
+        HostAndPort node;
         try {
-            state.link = link(connector.nodeFor(state.slot));
+            node = connector.nodeFor(state.slot);
         } catch (JedisException e) {
-            throw unavailable(channel, e);
+            // A cluster whose slot map cannot be had (unreachable since start-up, or no master for
+            // the slot now): no link can be named, but the channel is held here all the same, and
+            // the liveness check looks for its master with back-off (retryRefused).
+            states.put(channel, state);
+            holdLocally(state, String.valueOf(e));
+            state.retrySubscribeAtMs = System.currentTimeMillis() + settings.reconnectMin().toMillis();
+            return;
         }
+        state.link = link(node);
         states.put(channel, state);
         state.link.subscribe(state, false);
         if (!redisReachable.getAsBoolean()) {
@@ -120,7 +128,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
 
     void deactivate(String channel) {
         ChannelState state = states.remove(channel);
-        if (state != null) {
+        if (state != null && state.link != null) {
             state.link.unsubscribe(state);
         }
     }
@@ -131,10 +139,23 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         return state == null ? null : state.position();
     }
 
-    /** The highest position this instance fired for a channel, so locally made ids stay above it. */
-    EventId floor(String channel) {
+    /**
+     * Makes an event of {@code channel} at its position here and fires it, both under the channel's
+     * lock, which {@link #fire} holds too: the event follows every cluster event at or below that
+     * position into the fan-out and precedes every later one. A channel not held here (no local
+     * subscriber) has no position: {@link EventId#ZERO}, and nobody to fire to.
+     */
+    ChannelEvent fireLocal(String channel, Function<EventId, ChannelEvent> make) {
         ChannelState state = states.get(channel);
-        return state == null ? null : state.position();
+        if (state == null) {
+            return make.apply(EventId.ZERO);
+        }
+        synchronized (state) {
+            EventId at = state.position();
+            ChannelEvent event = make.apply(at == null ? EventId.ZERO : at);
+            fanOut.accept(event);
+            return event;
+        }
     }
 
     /** Pings every link; a silent one is dropped and re-established. */
@@ -266,8 +287,16 @@ final class RedisSubscriber implements SubscriberLink.Listener {
             long at = state.retrySubscribeAtMs;
             if (at != 0 && now >= at && !state.subscribed.isDone()) {
                 state.retrySubscribeAtMs = 0;
-                connector.refreshTopology();
-                reroute(state);
+                try {
+                    connector.refreshTopology();
+                    reroute(state);
+                } catch (JedisException e) {
+                    // Still no master for its slot: try again later, backing off.
+                    int attempts = state.refusals.incrementAndGet();
+                    state.retrySubscribeAtMs = now + Math.min(settings.reconnectMax().toMillis(),
+                            settings.reconnectMin().toMillis() << Math.min(20, attempts - 1));
+                    LOG.log(Level.FINE, "No Redis Cluster master for {0} yet: {1}", new Object[] {state, e.toString()});
+                }
             }
         }
     }
@@ -309,18 +338,21 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         fire(state, event);
     }
 
+    /** Under the channel's lock, as {@link #fireLocal} makes and fires: the two keep one order. */
     private void fire(ChannelState state, ChannelEvent event) {
-        if (!state.advance(event.id())) {
-            // Fired already: a catch-up read the stream while the same events also came live. The
-            // core would drop the copy for every subscriber; firing it once keeps the order too.
-            return;
-        }
-        try {
-            fanOut.accept(event);
-        } catch (RuntimeException e) {
-            // An observer's failure is its own: it must not take the link (and every other
-            // channel's delivery) down, nor make the catch-up replay this event forever.
-            LOG.log(Level.WARNING, "Delivering " + event + " failed", e);
+        synchronized (state) {
+            if (!state.advance(event.id())) {
+                // Fired already: a catch-up read the stream while the same events also came live. The
+                // core would drop the copy for every subscriber; firing it once keeps the order too.
+                return;
+            }
+            try {
+                fanOut.accept(event);
+            } catch (RuntimeException e) {
+                // An observer's failure is its own: it must not take the link (and every other
+                // channel's delivery) down, nor make the catch-up replay this event forever.
+                LOG.log(Level.WARNING, "Delivering " + event + " failed", e);
+            }
         }
     }
 
@@ -376,12 +408,5 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         }
         links.clear();
         states.clear();
-    }
-
-    private static BrokerUnavailableException unavailable(String channel, Throwable cause) {
-        BrokerUnavailableException e = new BrokerUnavailableException(
-                "Redis is unavailable: cannot subscribe to " + channel + " now (" + cause.getMessage() + ")");
-        e.initCause(cause);
-        return e;
     }
 }

@@ -77,6 +77,25 @@ class LocalBrokerTest {
         assertFalse(broker.historyAfter("job:1", e.id(), FIVE_FOR_A_MINUTE).complete());
     }
 
+    /**
+     * A channel merely idle past its TTL while a client is subscribed: the sweep keeps its log, so
+     * when that client resumes from the last id (it missed nothing) it is not told to reset; once
+     * the last subscriber left, the idle log is swept as before.
+     */
+    @Test
+    void sweepKeepsTheLogOfASubscribedChannelSoAResumeFromItsLastIdIsNoReset() {
+        broker.channelActive("job:2");
+        ChannelEvent e = publish("job:2", 0);
+        clock.addAndGet(61_000);
+        assertEquals(0, broker.sweep(c -> FIVE_FOR_A_MINUTE));
+        History resumed = broker.historyAfter("job:2", e.id(), FIVE_FOR_A_MINUTE);
+        assertTrue(resumed.complete(), "nothing was missed after " + e.id());
+        assertEquals(List.of(), resumed.events());
+        broker.channelInactive("job:2");
+        clock.addAndGet(61_000);
+        assertEquals(1, broker.sweep(c -> FIVE_FOR_A_MINUTE));
+    }
+
     @Test
     void concurrentPublishersGetStrictlyIncreasingIdsFiredInIdOrder() throws Exception {
         int threads = 4;

@@ -73,6 +73,27 @@ class RedisBrokerIT {
         brokers.close();
     }
 
+    /**
+     * A Redis Cluster unreachable since start-up (no slot map to be had): a channel's first
+     * subscriber is held on this instance with local delivery (docs/redis.md, "When Redis is
+     * unreachable"), not refused because no master can be named for its slot.
+     */
+    @Test
+    void aClusterUnreachableSinceStartUpHoldsNewSubscriptionsLocally() throws Exception {
+        Recorder onA = new Recorder();
+        String nobody = "redis://127.0.0.1:" + io.realtime.gateway.testsupport.FreePorts.next();
+        RedisBroker a = brokers.start(nobody, prefix, onA, Map.of("gateway.redis.cluster", "true",
+                "gateway.redis.timeout-ms", "300"));
+        String channel = "job:held-in-cluster-mode";
+        a.channelActive(channel);
+        History held = a.historyAfter(channel, null, brokers.policy());
+        assertTrue(held.complete());
+        Publication local = a.publish(List.of(Drafts.progress(channel, 0)), List.of(brokers.policy()), Fallback.LOCAL);
+        assertEquals(Delivery.LOCAL, local.delivery());
+        assertEquals(local.events().get(0).id().toString(), onA.awaitDelivered(channel, 1, WAIT).get(0));
+        a.channelInactive(channel);
+    }
+
     @Test
     void eventsPublishedOnOneInstanceReachTheOtherInOrderWithStreamIds() throws Exception {
         Recorder onA = new Recorder();
