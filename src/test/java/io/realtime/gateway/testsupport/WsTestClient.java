@@ -32,13 +32,18 @@ public final class WsTestClient implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger textFrames = new java.util.concurrent.atomic.AtomicInteger();
     private final WebSocket socket;
 
-    private WsTestClient(URI uri) {
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+    private WsTestClient(HttpClient http, URI uri) {
+        this.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(uri, new Listener()).join();
     }
 
     public static WsTestClient connect(URI uri) {
-        return new WsTestClient(uri);
+        return new WsTestClient(HttpClient.newHttpClient(), uri);
+    }
+
+    /** Through a client of the caller's, e.g. one that trusts a test certificate for {@code wss:}. */
+    public static WsTestClient connect(HttpClient http, URI uri) {
+        return new WsTestClient(http, uri);
     }
 
     public WsTestClient send(String text) {
