@@ -12,6 +12,8 @@ import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,6 +133,15 @@ class NginxProxyIT {
             assertEquals(channel, event.getString("channel"), event.toString());
             assertEquals(ack.getString("id"), event.getString("id"), "the event published through the same socket");
         }
+    }
+
+    /** The browser's Host (with its port) reaches the gateway, so a page served through nginx is its own origin. */
+    @Test
+    void aPageServedThroughNginxOpensItsWebSocket() {
+        String page = "http://127.0.0.1:" + port;
+        HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", page)
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocket.Listener() {
+                }).join().sendClose(WebSocket.NORMAL_CLOSURE, "").join();
     }
 
     @Test

@@ -29,12 +29,14 @@ public final class GatewayProcess implements AutoCloseable {
 
     private final Process process;
     private final int httpPort;
+    private final int httpsPort;
     private final Path extractDir;
     private final Path log;
 
-    private GatewayProcess(Process process, int httpPort, Path extractDir, Path log) {
+    private GatewayProcess(Process process, int httpPort, int httpsPort, Path extractDir, Path log) {
         this.process = process;
         this.httpPort = httpPort;
+        this.httpsPort = httpsPort;
         this.extractDir = extractDir;
         this.log = log;
     }
@@ -61,13 +63,18 @@ public final class GatewayProcess implements AutoCloseable {
         environment.put("HTTPS_PORT", String.valueOf(https));
         environment.put("WLP_JAR_EXTRACT_DIR", extract.toString());
         environment.putAll(new HashMap<>(env));
-        GatewayProcess gateway = new GatewayProcess(builder.start(), http, extract, log);
+        GatewayProcess gateway = new GatewayProcess(builder.start(), http, https, extract, log);
         gateway.awaitReady();
         return gateway;
     }
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** Where HTTPS listens once TLS is switched on (TLS_ENABLED=true, README); readiness is still read over HTTP. */
+    public int httpsPort() {
+        return httpsPort;
     }
 
     public URI uri(String path) {

@@ -32,19 +32,24 @@ public final class WsTestClient implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger textFrames = new java.util.concurrent.atomic.AtomicInteger();
     private final WebSocket socket;
 
-    private WsTestClient(URI uri, java.util.Map<String, String> headers) {
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    private WsTestClient(HttpClient http, URI uri, java.util.Map<String, String> headers) {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         headers.forEach(builder::header);
         this.socket = builder.buildAsync(uri, new Listener()).join();
     }
 
     public static WsTestClient connect(URI uri) {
-        return new WsTestClient(uri, java.util.Map.of());
+        return new WsTestClient(HttpClient.newHttpClient(), uri, java.util.Map.of());
     }
 
     /** With handshake headers (Authorization, Cookie, Origin, ...). */
     public static WsTestClient connect(URI uri, java.util.Map<String, String> headers) {
-        return new WsTestClient(uri, headers);
+        return new WsTestClient(HttpClient.newHttpClient(), uri, headers);
+    }
+
+    /** Through a client of the caller's, e.g. one that trusts a test certificate for {@code wss:}. */
+    public static WsTestClient connect(HttpClient http, URI uri) {
+        return new WsTestClient(http, uri, java.util.Map.of());
     }
 
     public WsTestClient send(String text) {
