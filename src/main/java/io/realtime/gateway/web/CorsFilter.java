@@ -14,8 +14,11 @@ import java.io.IOException;
  * CORS for the HTTP API and the SSE streams (everything under {@code /api}, DESIGN §7), for the origins
  * {@link AllowedOrigins} allows and no others. Credentials are allowed (browsers authenticate with a
  * cookie), so the origin is echoed, never {@code *}. A preflight is answered here: 204 for an allowed
- * origin, 403 problem for another. Any other request goes on; from an origin not allowed it gets no
- * CORS header, so the browser keeps the answer from the page.
+ * origin, 403 problem for another. A request that changes something (POST, DELETE, ...) from an
+ * origin not allowed is refused the same way: a form on another site could otherwise post with the
+ * visitor's cookie (a "simple" request needs no preflight), e.g. start a council evaluation. A GET
+ * goes on; from an origin not allowed it gets no CORS header, so the browser keeps the answer from
+ * the page.
  */
 @WebFilter(urlPatterns = "/api/*", asyncSupported = true)
 public class CorsFilter extends HttpFilter {
@@ -57,6 +60,11 @@ public class CorsFilter extends HttpFilter {
             response.setHeader("Access-Control-Allow-Headers", ALLOW_HEADERS);
             response.setHeader("Access-Control-Max-Age", MAX_AGE);
             response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+            return;
+        }
+        if (!allowed && !"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+            OriginRefusal.refuse(request, response, rejections, "http",
+                    "Origin " + origin + " is not allowed to " + request.getMethod());
             return;
         }
         if (allowed) {
