@@ -100,7 +100,14 @@ public class TokenVerifier {
                 new DefaultJWTClaimsVerifier<>(audiences, exact, new HashSet<>(List.of("exp")), null);
         claims.setMaxClockSkew(config.getOptionalValue("mp.jwt.verify.clock.skew", Integer.class).orElse(60));
         processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys.get()));
+        JWSVerificationKeySelector<SecurityContext> byKeyId = new JWSVerificationKeySelector<>(algorithms, keys.get());
+        processor.setJWSKeySelector((header, context) -> {
+            List<? extends java.security.Key> found = byKeyId.selectJWSKeys(header, context);
+            // A PEM key has no id, yet issuers put a kid in every token: then any configured key of
+            // the algorithm may verify it (the signature still has to match).
+            return !found.isEmpty() || header.getKeyID() == null ? found
+                    : byKeyId.selectJWSKeys(new com.nimbusds.jose.JWSHeader.Builder(header).keyID(null).build(), context);
+        });
         processor.setJWTClaimsSetVerifier(claims);
         LOG.info("Tokens are verified: algorithms " + algorithms + issuer.map(i -> ", issuer " + i).orElse("")
                 + (audiences == null ? "" : ", audiences " + audiences));
