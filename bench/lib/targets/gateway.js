@@ -28,7 +28,12 @@ export function gatewayTarget({ jar, label = 'gateway', javaHome = null, javaOpt
       const httpsPort = await freePort();
       const extractDir = trackTempDir(mkdtempSync(join(tmpdir(), 'rt-bench-wlp-')));
       const logFile = join(runDir, `${label}-${++starts}-${httpPort}.log`);
-      const env = { HTTP_PORT: String(httpPort), HTTPS_PORT: String(httpsPort), WLP_JAR_EXTRACT_DIR: extractDir };
+      const env = {
+        HTTP_PORT: String(httpPort), HTTPS_PORT: String(httpsPort), WLP_JAR_EXTRACT_DIR: extractDir,
+        // Every benchmark client connects from loopback, and the idle scenario holds 15,000 connections:
+        // the per-address limit (a guard against one abusive address) is off here, as it is in the peers.
+        GATEWAY_LIMITS_CONNECTIONS_PER_IP: '0',
+      };
       if (redisUrl) env.REDIS_URL = redisUrl;
       const args = [...javaOpts.split(/\s+/).filter(Boolean), '-jar', jar];
       const child = startProcess(java, args, { env, logFile });
