@@ -396,17 +396,22 @@ final class RedisSubscriber implements SubscriberLink.Listener {
 
     void close() {
         closed = true;
+        // Interrupted, the remaining links are still told to stop (without waiting for them), so
+        // no loop is left running; the interrupt is restored once that is done.
+        boolean interrupted = false;
         for (SubscriberLink link : links.values()) {
             try {
-                if (!link.stop(settings.timeout().toMillis())) {
+                if (!link.stop(interrupted ? 0 : settings.timeout().toMillis()) && !interrupted) {
                     LOG.log(Level.WARNING, "Redis subscriber link to {0} did not stop in time", link.node());
                 }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                interrupted = true;
             }
         }
         links.clear();
         states.clear();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
