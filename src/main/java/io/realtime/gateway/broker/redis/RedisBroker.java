@@ -77,8 +77,9 @@ public final class RedisBroker implements Broker {
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
         this.publisher = new RedisPublisher(connector, keys, new LuaScript("/redis/publish.lua"),
                 idempotency.window());
-        this.history = new StreamHistory(connector, keys, new LuaScript("/redis/history.lua"));
-        this.subscriber = new RedisSubscriber(settings, connector, keys, history, policies, fanOut, longRunning,
+        SkippedEntries skipped = new SkippedEntries();
+        this.history = new StreamHistory(connector, keys, new LuaScript("/redis/history.lua"), skipped);
+        this.subscriber = new RedisSubscriber(settings, connector, keys, history, skipped, policies, fanOut, longRunning,
                 () -> reachable);
         this.reachable = true;
         checkReachable();

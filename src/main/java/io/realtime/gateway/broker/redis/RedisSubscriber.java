@@ -42,6 +42,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     private final RedisConnector connector;
     private final RedisKeys keys;
     private final StreamHistory history;
+    private final SkippedEntries skipped;
     private final Function<String, HistoryPolicy> policies;
     private final Consumer<ChannelEvent> fanOut;
     private final Executor longRunning;
@@ -56,12 +57,13 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     private volatile boolean closed;
 
     RedisSubscriber(RedisSettings settings, RedisConnector connector, RedisKeys keys, StreamHistory history,
-                    Function<String, HistoryPolicy> policies, Consumer<ChannelEvent> fanOut,
+                    SkippedEntries skipped, Function<String, HistoryPolicy> policies, Consumer<ChannelEvent> fanOut,
                     Executor longRunning, BooleanSupplier redisReachable) {
         this.settings = settings;
         this.connector = connector;
         this.keys = keys;
         this.history = history;
+        this.skipped = skipped;
         this.policies = policies;
         this.fanOut = fanOut;
         this.longRunning = longRunning;
@@ -330,9 +332,8 @@ final class RedisSubscriber implements SubscriberLink.Listener {
             // subscribing thread holds while it waits for this very link.
             return;
         }
-        ChannelEvent event = StreamEvents.fromMessage(channel, payload);
+        ChannelEvent event = StreamEvents.fromMessage(channel, payload, skipped);
         if (event == null) {
-            LOG.log(Level.WARNING, "Dropping a malformed message on {0}: not <id> <type> <data>", pubsubKey);
             return;
         }
         fire(state, event);
