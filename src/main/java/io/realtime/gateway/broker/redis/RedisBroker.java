@@ -80,7 +80,15 @@ public final class RedisBroker implements Broker {
         SkippedEntries skipped = new SkippedEntries();
         this.history = new StreamHistory(connector, keys, new LuaScript("/redis/history.lua"), skipped);
         this.subscriber = new RedisSubscriber(settings, connector, keys, history, skipped, policies, fanOut, longRunning,
-                () -> reachable);
+                () -> reachable, () -> {
+                    if (!reachable) {
+                        try {
+                            scheduler.execute(this::recheck);
+                        } catch (java.util.concurrent.RejectedExecutionException e) {
+                            LOG.log(Level.FINE, "Not checking Redis now: the scheduler is stopping", e);
+                        }
+                    }
+                });
         this.reachable = true;
         checkReachable();
         subscriber.start();
@@ -241,6 +249,15 @@ public final class RedisBroker implements Broker {
         } catch (RuntimeException e) {
             // A periodic task that throws is never run again: log and carry on.
             LOG.log(Level.WARNING, "Redis liveness check failed", e);
+        }
+    }
+
+    /** A subscriber link came up while Redis was thought unreachable: check at once, not at the next ping. */
+    private void recheck() {
+        try {
+            checkReachable();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Redis reachability check failed", e);
         }
     }
 

@@ -48,6 +48,8 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     private final Executor longRunning;
     /** Whether commands reach Redis (the broker's view): when they don't, a subscribe does not wait. */
     private final BooleanSupplier redisReachable;
+    /** Asks the broker to check Redis now (without blocking): a link came up, Redis may be back. */
+    private final Runnable linkUp;
     private final Map<String, ChannelState> states = new ConcurrentHashMap<>();
     private final Map<HostAndPort, SubscriberLink> links = new ConcurrentHashMap<>();
     private final AtomicLong reconnects = new AtomicLong();
@@ -58,7 +60,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
 
     RedisSubscriber(RedisSettings settings, RedisConnector connector, RedisKeys keys, StreamHistory history,
                     SkippedEntries skipped, Function<String, HistoryPolicy> policies, Consumer<ChannelEvent> fanOut,
-                    Executor longRunning, BooleanSupplier redisReachable) {
+                    Executor longRunning, BooleanSupplier redisReachable, Runnable linkUp) {
         this.settings = settings;
         this.connector = connector;
         this.keys = keys;
@@ -68,6 +70,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         this.fanOut = fanOut;
         this.longRunning = longRunning;
         this.redisReachable = redisReachable;
+        this.linkUp = linkUp;
     }
 
     /** Standalone: the one link runs from the start, so health reflects it before any subscriber. */
@@ -360,6 +363,9 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     @Override
     public void onUp(SubscriberLink link, boolean reconnected) {
         long since = downSinceMs.getAndSet(0);
+        // Redis answers this link: the broker need not wait for its next ping (up to ping-interval-ms)
+        // to read history from Redis again instead of answering resumes from local positions.
+        linkUp.run();
         if (reconnected) {
             reconnects.incrementAndGet();
             LOG.log(Level.INFO, "Redis subscriber link to {0} re-established{1}; catching up {2} channel(s)",
