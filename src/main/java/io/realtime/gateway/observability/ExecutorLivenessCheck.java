@@ -33,6 +33,11 @@ public class ExecutorLivenessCheck implements HealthCheck {
             threads.probe(1_000);
             return HealthCheckResponse.named("executor").up()
                     .withData("probeMicros", (System.nanoTime() - started) / 1000).withData("threads", threads.size()).build();
+        } catch (InterruptedException e) {
+            // The caller's thread is being stopped, not the delivery threads: say nothing is known
+            // (DOWN, as the probe did not finish) and keep the interrupt for the caller.
+            Thread.currentThread().interrupt();
+            return HealthCheckResponse.named("executor").down().withData("error", e.toString()).build();
         } catch (Exception e) {
             return HealthCheckResponse.named("executor").down().withData("error", e.toString()).build();
         }

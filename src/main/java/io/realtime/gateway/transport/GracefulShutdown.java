@@ -73,6 +73,10 @@ public class GracefulShutdown {
                 .toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(drained).get(config.shutdownDrain().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            // Whoever stops us wants it sooner: close at once, and leave the interrupt for them to see.
+            Thread.currentThread().interrupt();
+            LOG.warning("Interrupted while draining connections: closing them");
         } catch (Exception e) {
             LOG.warning("Some connections did not drain within " + config.shutdownDrain() + ": closing them");
         }

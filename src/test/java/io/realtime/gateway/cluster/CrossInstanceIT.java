@@ -3,6 +3,7 @@ package io.realtime.gateway.cluster;
 import static io.realtime.gateway.cluster.TwoGateways.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.gateway.testsupport.GatewayHttp;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.TestMethodOrder;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Two Liberty servers on their own ports sharing one redis-server, over real sockets: an event
@@ -206,6 +208,80 @@ class CrossInstanceIT {
         try (WsTestClient ws = TwoGateways.ws(gateways.httpB, channel, first, ack)) {
             assertFalse(ack[0].getBoolean("recovered"));
         }
+    }
+
+    /**
+     * What a worker writes into Redis that is not an event: the publish script refuses it (data not
+     * JSON, JSON but not an object, an object cjson takes but clients' parsers refuse); written
+     * without the script (XADD and PUBLISH from a script of the worker's own), it is skipped alike by
+     * the live path and by the replay, so a client that resumes sees exactly what a live one saw,
+     * and every envelope is JSON.
+     */
+    @Test
+    @Order(3)
+    void dataThatIsNotAnEventIsRefusedByTheScriptAndSkippedAlikeLiveAndReplayed() throws Exception {
+        String channel = "job:w9";
+        List<String> keys = List.of("rt:h:{" + channel + "}", "rt:c:{" + channel + "}");
+        // A worker's own script: XADD and PUBLISH "<id> <type> <data>" without any check.
+        String raw = "local f = {} for i = 1, #ARGV, 2 do f[#f + 1] = ARGV[i] f[#f + 1] = ARGV[i + 1] end "
+                + "local id = redis.call('XADD', KEYS[1], '*', unpack(f)) "
+                + "local t, d = '', '' for i = 1, #ARGV, 2 do if ARGV[i] == 't' then t = ARGV[i + 1] "
+                + "elseif ARGV[i] == 'd' then d = ARGV[i + 1] end end "
+                + "redis.call('PUBLISH', KEYS[2], id .. ' ' .. t .. (d == '' and '' or ' ' .. d)) return id";
+        try (SseTestClient live = TwoGateways.sse(gateways.httpB, channel, null);
+             RedisClient worker = RedisClient.create(redis.url())) {
+            TwoGateways.awaitPosition(live);
+            String script = TwoGateways.publishScript();
+            String first = text(worker.eval(script, keys, List.of(channel, "job_progress", "{\"i\":1}", "1000", "600")));
+            live.next(f -> first.equals(f.id()), WAIT);
+
+            for (String data : List.of("hello", "[1,2]", "42", "\"text\"", "{oops}", "{\"a\":NaN}", "{\"a\":0x10}",
+                    "{\"a\":1}{\"b\":2}", "{\"a\":\n1}", "{\"a\":\"tab\there\"}")) {
+                JedisDataException refused = assertThrows(JedisDataException.class,
+                        () -> worker.eval(script, keys, List.of(channel, "job_progress", data, "1000", "600")), data);
+                assertTrue(refused.getMessage().contains("bad_data"), refused.getMessage());
+            }
+            List<List<String>> written = List.of(
+                    List.of("t", "job_progress", "d", "hello"),
+                    List.of("t", "job_progress", "d", "[1,2]"),
+                    List.of("t", "job_progress", "d", "{\"a\":\n1}"),
+                    List.of("t", "bad\"type", "d", "{\"a\":1}"),
+                    List.of("t", "job_progress"),
+                    List.of("d", "{\"a\":1}"));
+            for (List<String> fields : written) {
+                worker.eval(raw, keys, fields);
+            }
+            String last = text(worker.eval(script, keys, List.of(channel, "job_progress", "{\"i\":2}", "1000", "600")));
+
+            List<SseFrame> seenLive = events(live.until(f -> last.equals(f.id()), WAIT));
+            try (SseTestClient resumed = TwoGateways.sse(gateways.httpA, channel, first)) {
+                List<SseFrame> replayed = events(resumed.until(f -> last.equals(f.id()), WAIT));
+                assertEquals(List.of(last), TwoGateways.ids(seenLive), "live: " + seenLive);
+                assertEquals(List.of(last), TwoGateways.ids(replayed), "replayed: " + replayed);
+            }
+            JsonObject[] ack = new JsonObject[1];
+            try (WsTestClient ws = TwoGateways.ws(gateways.httpB, channel, first, ack)) {
+                assertTrue(ack[0].getBoolean("recovered"), ack[0].toString());
+                assertEquals(last, ws.events(1, WAIT).get(0).getString("id"));
+            }
+        }
+    }
+
+    /** The event frames among SSE frames (no comments, no position), each checked to be JSON. */
+    private static List<SseFrame> events(List<SseFrame> frames) {
+        List<SseFrame> events = new ArrayList<>();
+        for (SseFrame f : frames) {
+            if (f.isComment() || f.id() == null || "position".equals(f.event())) {
+                continue;
+            }
+            assertEquals(f.id(), f.json().getString("id"), f.data());
+            events.add(f);
+        }
+        return events;
+    }
+
+    private static String text(Object reply) {
+        return new String(asBytes(reply), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test

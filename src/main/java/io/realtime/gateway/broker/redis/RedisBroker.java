@@ -77,9 +77,18 @@ public final class RedisBroker implements Broker {
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
         this.publisher = new RedisPublisher(connector, keys, new LuaScript("/redis/publish.lua"),
                 idempotency.window());
-        this.history = new StreamHistory(connector, keys, new LuaScript("/redis/history.lua"));
-        this.subscriber = new RedisSubscriber(settings, connector, keys, history, policies, fanOut, longRunning,
-                () -> reachable);
+        SkippedEntries skipped = new SkippedEntries();
+        this.history = new StreamHistory(connector, keys, new LuaScript("/redis/history.lua"), skipped);
+        this.subscriber = new RedisSubscriber(settings, connector, keys, history, skipped, policies, fanOut, longRunning,
+                () -> reachable, () -> {
+                    if (!reachable) {
+                        try {
+                            scheduler.execute(this::recheck);
+                        } catch (java.util.concurrent.RejectedExecutionException e) {
+                            LOG.log(Level.FINE, "Not checking Redis now: the scheduler is stopping", e);
+                        }
+                    }
+                });
         this.reachable = true;
         checkReachable();
         subscriber.start();
@@ -240,6 +249,15 @@ public final class RedisBroker implements Broker {
         } catch (RuntimeException e) {
             // A periodic task that throws is never run again: log and carry on.
             LOG.log(Level.WARNING, "Redis liveness check failed", e);
+        }
+    }
+
+    /** A subscriber link came up while Redis was thought unreachable: check at once, not at the next ping. */
+    private void recheck() {
+        try {
+            checkReachable();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Redis reachability check failed", e);
         }
     }
 

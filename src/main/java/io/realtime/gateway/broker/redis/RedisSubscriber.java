@@ -42,11 +42,14 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     private final RedisConnector connector;
     private final RedisKeys keys;
     private final StreamHistory history;
+    private final SkippedEntries skipped;
     private final Function<String, HistoryPolicy> policies;
     private final Consumer<ChannelEvent> fanOut;
     private final Executor longRunning;
     /** Whether commands reach Redis (the broker's view): when they don't, a subscribe does not wait. */
     private final BooleanSupplier redisReachable;
+    /** Asks the broker to check Redis now (without blocking): a link came up, Redis may be back. */
+    private final Runnable linkUp;
     private final Map<String, ChannelState> states = new ConcurrentHashMap<>();
     private final Map<HostAndPort, SubscriberLink> links = new ConcurrentHashMap<>();
     private final AtomicLong reconnects = new AtomicLong();
@@ -56,16 +59,18 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     private volatile boolean closed;
 
     RedisSubscriber(RedisSettings settings, RedisConnector connector, RedisKeys keys, StreamHistory history,
-                    Function<String, HistoryPolicy> policies, Consumer<ChannelEvent> fanOut,
-                    Executor longRunning, BooleanSupplier redisReachable) {
+                    SkippedEntries skipped, Function<String, HistoryPolicy> policies, Consumer<ChannelEvent> fanOut,
+                    Executor longRunning, BooleanSupplier redisReachable, Runnable linkUp) {
         this.settings = settings;
         this.connector = connector;
         this.keys = keys;
         this.history = history;
+        this.skipped = skipped;
         this.policies = policies;
         this.fanOut = fanOut;
         this.longRunning = longRunning;
         this.redisReachable = redisReachable;
+        this.linkUp = linkUp;
     }
 
     /** Standalone: the one link runs from the start, so health reflects it before any subscriber. */
@@ -330,9 +335,8 @@ final class RedisSubscriber implements SubscriberLink.Listener {
             // subscribing thread holds while it waits for this very link.
             return;
         }
-        ChannelEvent event = StreamEvents.fromMessage(channel, payload);
+        ChannelEvent event = StreamEvents.fromMessage(channel, payload, skipped);
         if (event == null) {
-            LOG.log(Level.WARNING, "Dropping a malformed message on {0}: not <id> <type> <data>", pubsubKey);
             return;
         }
         fire(state, event);
@@ -359,6 +363,9 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     @Override
     public void onUp(SubscriberLink link, boolean reconnected) {
         long since = downSinceMs.getAndSet(0);
+        // Redis answers this link: the broker need not wait for its next ping (up to ping-interval-ms)
+        // to read history from Redis again instead of answering resumes from local positions.
+        linkUp.run();
         if (reconnected) {
             reconnects.incrementAndGet();
             LOG.log(Level.INFO, "Redis subscriber link to {0} re-established{1}; catching up {2} channel(s)",
@@ -396,17 +403,22 @@ final class RedisSubscriber implements SubscriberLink.Listener {
 
     void close() {
         closed = true;
+        // Interrupted, the remaining links are still told to stop (without waiting for them), so
+        // no loop is left running; the interrupt is restored once that is done.
+        boolean interrupted = false;
         for (SubscriberLink link : links.values()) {
             try {
-                if (!link.stop(settings.timeout().toMillis())) {
+                if (!link.stop(interrupted ? 0 : settings.timeout().toMillis()) && !interrupted) {
                     LOG.log(Level.WARNING, "Redis subscriber link to {0} did not stop in time", link.node());
                 }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                interrupted = true;
             }
         }
         links.clear();
         states.clear();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -23,11 +23,13 @@ final class StreamHistory {
     private final RedisConnector connector;
     private final RedisKeys keys;
     private final LuaScript script;
+    private final SkippedEntries skipped;
 
-    StreamHistory(RedisConnector connector, RedisKeys keys, LuaScript script) {
+    StreamHistory(RedisConnector connector, RedisKeys keys, LuaScript script, SkippedEntries skipped) {
         this.connector = connector;
         this.keys = keys;
         this.script = script;
+        this.skipped = skipped;
     }
 
     /** @throws redis.clients.jedis.exceptions.JedisException when Redis cannot answer */
@@ -51,7 +53,7 @@ final class StreamHistory {
         }
         List<ChannelEvent> events = new ArrayList<>(entries.size());
         for (Object entry : entries) {
-            ChannelEvent event = StreamEvents.fromEntry(channel, entry);
+            ChannelEvent event = StreamEvents.fromEntry(channel, entry, skipped);
             if (event != null) {
                 events.add(event);
             }
