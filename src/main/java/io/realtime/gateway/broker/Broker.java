@@ -8,7 +8,10 @@ import java.util.List;
 /**
  * Where events get their ids, their history and their fan-out. Every event a broker accepts, from
  * this instance or (in cluster mode) any other, reaches this instance's subscribers as a CDI event
- * ({@code Event<ChannelEvent>}), in id order per channel; the channel core observes it.
+ * ({@code Event<ChannelEvent>}), in id order per channel; the channel core observes it. When a
+ * broker finds that events it should have fired are in no history any more (Redis lost or trimmed
+ * the stream before a catch-up read it), it fires a {@link HistoryGap} in their place, in order with
+ * the channel's events, so the core can tell the subscribers instead of losing them silently.
  */
 public interface Broker extends AutoCloseable {
 

@@ -56,7 +56,7 @@ public class BrokerProducer {
 
     @Produces
     @ApplicationScoped
-    Broker broker(GatewayConfig config, EnvelopeCodec codec, Event<ChannelEvent> events) {
+    Broker broker(GatewayConfig config, EnvelopeCodec codec, Event<ChannelEvent> events, Event<HistoryGap> gaps) {
         Optional<RedisSettings> redis = RedisSettings.from(mpConfig);
         Idempotency idempotency = new Idempotency(
                 Duration.ofSeconds(mpConfig.getValue("gateway.publish.idempotency-window-seconds", Long.class)),
@@ -66,7 +66,7 @@ public class BrokerProducer {
             LOG.info("Broker: " + settings.mode() + " at " + settings.where() + " (fallback when unreachable: "
                     + settings.fallback().name().toLowerCase(java.util.Locale.ROOT) + ")");
             return new RedisBroker(settings, config.namespaces()::history, idempotency, codec, events::fire,
-                    longRunning(), scheduler);
+                    gaps::fire, longRunning(), scheduler);
         }
         LocalBroker local = new LocalBroker(codec, events::fire, System::currentTimeMillis, idempotency);
         sweep = scheduler.scheduleWithFixedDelay(() -> local.sweep(config.namespaces()::history),

@@ -3,6 +3,7 @@ package io.realtime.gateway.channel;
 import io.realtime.gateway.broker.Broker;
 import io.realtime.gateway.broker.Fallback;
 import io.realtime.gateway.broker.History;
+import io.realtime.gateway.broker.HistoryGap;
 import io.realtime.gateway.broker.HistoryPolicy;
 import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.config.GatewayConfig;
@@ -21,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The channel core, shared by every transport: channel validation, publishing through the broker,
@@ -31,9 +34,34 @@ import java.util.concurrent.RejectedExecutionException;
  * replayed id. From then on each subscriber only ever gets cluster ids above the last one it got;
  * local ids (made while Redis was unreachable, in no history) pass apart ({@link ChannelSubscribers}).
  * A resume from a local id is never recovered: history cannot place it (the broker says so).
+ *
+ * <p><b>Lock order</b>, the one order every path follows (subscribe, unsubscribe, a connection's
+ * close, the fan-out, a history gap):
+ * <ol>
+ * <li>a channel's <em>lifecycle lock</em> (striped), held while the broker activates or releases
+ *     the channel;</li>
+ * <li>that channel's <em>subscriber monitor</em> ({@link ChannelSubscribers}), held while its
+ *     subscribers are added, removed or called ({@link Subscriber#onSubscribed}, live events,
+ *     {@link Subscriber#onHistoryGap});</li>
+ * <li>whatever a subscriber takes inside those callbacks (its own monitor, its outbound queue),
+ *     none of which is ever held while taking 1 or 2.</li>
+ * </ol>
+ * A thread takes them in that order only, one channel at a time, and never takes a lifecycle lock
+ * or another channel's monitor while it holds a subscriber monitor. The fan-out thread holds one
+ * subscriber monitor at a time and nothing else of the core. A subscriber callback may therefore not
+ * call back into the core; a callback that unsubscribes anyway (a connection closing itself on the
+ * last event of its stream, or closed inline because the writers refused work while the server
+ * stops) has that unsubscribe deferred: it runs on the same thread as soon as the monitor is
+ * released, so it neither waits for a lifecycle lock under the monitor (a deadlock with a thread
+ * closing another subscriber of the channel) nor changes the subscriber map the fan-out is
+ * iterating. A subscribe from inside a callback is refused.
  */
 @ApplicationScoped
 public class ChannelManager {
+
+    private static final Logger LOG = Logger.getLogger(ChannelManager.class.getName());
+    /** Marks a thread inside subscriber callbacks that has deferred nothing yet. */
+    private static final List<Runnable> NOTHING_DEFERRED = List.of();
 
     private final ConcurrentHashMap<String, ChannelSubscribers> channels = new ConcurrentHashMap<>();
     private final Object[] lifecycleLocks = java.util.stream.Stream.generate(Object::new).limit(256).toArray();
@@ -43,6 +71,11 @@ public class ChannelManager {
     private Executor fanOut;
     private int pendingLimit;
     private Derivations derivations = Derivations.NONE;
+    /**
+     * Set on a thread while it calls subscribers holding a channel's monitor: the unsubscribes they
+     * ask for meanwhile, run once the monitor is released (see the lock order). Null elsewhere.
+     */
+    private final ThreadLocal<List<Runnable>> deferred = new ThreadLocal<>();
 
     protected ChannelManager() {
         // for the CDI proxy
@@ -116,6 +149,9 @@ public class ChannelManager {
      * @throws SlowSubscriberException when live events piled up past the limit during the replay
      */
     public SubscribeOutcome subscribe(Subscriber subscriber, ChannelName channel, EventId since) {
+        if (deferred.get() != null) {
+            throw new IllegalStateException("subscribe called from inside a subscriber callback (lock order)");
+        }
         String name = channel.value();
         ChannelSubscribers subs = register(subscriber, name);
         History history;
@@ -127,15 +163,20 @@ public class ChannelManager {
         }
         SubscribeOutcome outcome;
         ChannelSubscribers.Position position;
-        synchronized (subs) {
-            position = subs.positions.get(subscriber);
-            if (position == null || subs.retired) {
-                // Unsubscribed while history was being read.
-                return new SubscribeOutcome(since != null, false, 0, history.top().toString());
+        boolean outermost = enterCallbacks();
+        try {
+            synchronized (subs) {
+                position = subs.positions.get(subscriber);
+                if (position == null || subs.retired) {
+                    // Unsubscribed while history was being read.
+                    return new SubscribeOutcome(since != null, false, 0, history.top().toString());
+                }
+                outcome = new SubscribeOutcome(since != null,
+                        since != null && history.complete(), history.events().size(), history.top().toString());
+                subscriber.onSubscribed(name, outcome);
             }
-            outcome = new SubscribeOutcome(since != null,
-                    since != null && history.complete(), history.events().size(), history.top().toString());
-            subscriber.onSubscribed(name, outcome);
+        } finally {
+            leaveCallbacks(outermost);
         }
         // A client ahead of the channel (an id this history never issued) is not trusted on a
         // reset: live events count from the channel's own position, or they would be dropped.
@@ -149,25 +190,24 @@ public class ChannelManager {
             subscriber.onEvent(event, true);
             last = event.id().isAfter(last) ? event.id() : last;
         }
-        synchronized (subs) {
-            if (subs.positions.get(subscriber) != position) {
-                return outcome; // unsubscribed, or subscribed anew, during the replay
-            }
-            if (position.overflowed) {
-                unsubscribe(subscriber, name, position);
-                throw new SlowSubscriberException("more than " + pendingLimit + " live events of " + name
-                        + " waited while its history was replayed");
-            }
-            for (ChannelEvent event : position.pending) {
-                if (ChannelSubscribers.passes(event.id(), last)) {
-                    subscriber.onEvent(event, false);
-                    last = event.id().isLocal() ? last : event.id();
+        outermost = enterCallbacks();
+        try {
+            synchronized (subs) {
+                if (subs.positions.get(subscriber) != position) {
+                    return outcome; // unsubscribed, or subscribed anew, during the replay
+                }
+                if (!position.overflowed) {
+                    position.last = subs.release(subscriber, position, name, last);
+                    return outcome;
                 }
             }
-            position.last = last;
-            position.pending = null;
-            return outcome;
+        } finally {
+            leaveCallbacks(outermost);
         }
+        // Undone holding no monitor: the unsubscribe takes the lifecycle lock first (lock order).
+        unsubscribe(subscriber, name, position);
+        throw new SlowSubscriberException("more than " + pendingLimit + " live events of " + name
+                + " waited while its history was replayed");
     }
 
     /**
@@ -191,8 +231,23 @@ public class ChannelManager {
         }
     }
 
-    /** @return false if the subscriber did not hold the channel */
+    /**
+     * Takes the subscriber off the channel. Called from inside one of the subscriber callbacks (a
+     * connection that closes itself on an event), it is deferred until the callback's channel
+     * monitor is released, on the same thread (see the lock order), and answers true.
+     *
+     * @return false if the subscriber did not hold the channel
+     */
     public boolean unsubscribe(Subscriber subscriber, String channel) {
+        List<Runnable> later = deferred.get();
+        if (later != null) {
+            if (later == NOTHING_DEFERRED) {
+                later = new ArrayList<>(2);
+                deferred.set(later);
+            }
+            later.add(() -> unsubscribe(subscriber, channel));
+            return true;
+        }
         ChannelSubscribers subs = channels.get(channel);
         if (subs == null) {
             return false;
@@ -234,8 +289,72 @@ public class ChannelManager {
         stats.dispatchLatency(System.currentTimeMillis() - event.publishedAtMs());
         ChannelSubscribers subs = channels.get(event.channel());
         if (subs != null) {
-            synchronized (subs) {
-                subs.dispatch(event, pendingLimit);
+            boolean outermost = enterCallbacks();
+            try {
+                synchronized (subs) {
+                    subs.dispatch(event, pendingLimit);
+                }
+            } finally {
+                leaveCallbacks(outermost);
+            }
+        }
+    }
+
+    /**
+     * A gap the broker found in what it fired (DESIGN §5, §6): handed to the fan-out thread like an
+     * event, so it reaches each subscriber after the events before the gap and before those after.
+     */
+    void gap(@Observes HistoryGap gap) {
+        try {
+            fanOut.execute(() -> tellGap(gap));
+        } catch (RejectedExecutionException e) {
+            tellGap(gap); // the application is stopping
+        }
+    }
+
+    private void tellGap(HistoryGap gap) {
+        ChannelSubscribers subs = channels.get(gap.channel());
+        if (subs != null) {
+            boolean outermost = enterCallbacks();
+            int told;
+            try {
+                synchronized (subs) {
+                    told = subs.gap(gap);
+                }
+            } finally {
+                leaveCallbacks(outermost);
+            }
+            LOG.log(Level.INFO, "Told {0} subscriber(s) of {1} that history lost events after {2}: they reload",
+                    new Object[] {told, gap.channel(), gap.after()});
+        }
+    }
+
+    /**
+     * Marks this thread as calling subscribers under a channel monitor (their unsubscribes wait).
+     *
+     * @return false when it already was (an outer call runs what is deferred)
+     */
+    private boolean enterCallbacks() {
+        if (deferred.get() != null) {
+            return false;
+        }
+        deferred.set(NOTHING_DEFERRED);
+        return true;
+    }
+
+    /** Holding no monitor again: runs the unsubscribes the callbacks asked for, in order. */
+    private void leaveCallbacks(boolean outermost) {
+        if (!outermost) {
+            return;
+        }
+        List<Runnable> later = deferred.get();
+        deferred.remove();
+        for (Runnable unsubscribe : later) {
+            try {
+                unsubscribe.run();
+            } catch (RuntimeException e) {
+                // One failed release must not leave the others' subscriptions behind.
+                LOG.log(Level.WARNING, "An unsubscribe deferred from a subscriber callback failed", e);
             }
         }
     }
@@ -287,6 +406,7 @@ public class ChannelManager {
      * which may wait on Redis (up to its timeout while the link is wedged): that wait holds the
      * channel's lifecycle lock, never its subscriber monitor, which the fan-out thread takes for
      * every event of every channel. Later subscribers wait for that activation, holding nothing.
+     * (Lifecycle lock, then subscriber monitor: the lock order of the class javadoc.)
      */
     private ChannelSubscribers register(Subscriber subscriber, String name) {
         while (true) {
@@ -349,7 +469,9 @@ public class ChannelManager {
 
     /**
      * Orders a channel's activation and release in the broker (striped: a lock per channel would
-     * have to be created and forgotten with it). Taken before a subscriber monitor, never after.
+     * have to be created and forgotten with it). Taken before a subscriber monitor, never while one
+     * is held (the lock order of the class javadoc): two channels sharing a stripe then only wait
+     * for each other's activation, never deadlock.
      */
     private Object lifecycleLock(String channel) {
         return lifecycleLocks[(channel.hashCode() & 0x7fffffff) % lifecycleLocks.length];

@@ -3,9 +3,11 @@ package io.realtime.gateway.channel;
 import io.realtime.gateway.event.ChannelEvent;
 
 /**
- * One connection as the channel core sees it, whatever its transport. {@link #onSubscribed} and live
- * events are called with the channel's lock held, replayed events without it; none of them may block
- * or call back into the core. Only {@link #awaitReplayRoom} may wait.
+ * One connection as the channel core sees it, whatever its transport. {@link #onSubscribed}, live
+ * events and {@link #onHistoryGap} are called with the channel's lock held, replayed events without
+ * it; none of them may block or call back into the core (the lock order of {@link ChannelManager}:
+ * a close that ends a stream on its last event belongs on another thread; an unsubscribe made from
+ * a callback anyway is deferred until the lock is released). Only {@link #awaitReplayRoom} may wait.
  */
 public interface Subscriber {
 
@@ -18,6 +20,14 @@ public interface Subscriber {
      * @param replayed true when it comes from history during a resume
      */
     void onEvent(ChannelEvent event, boolean replayed);
+
+    /**
+     * Events of a channel this subscriber holds live were lost before they reached it: history no
+     * longer holds them (Redis lost the stream, or trimmed it before a catch-up read it). The
+     * subscriber tells its client to reload the channel's state, as for a resume that was not
+     * recovered (DESIGN §5, §6); the events history still holds and the live stream follow.
+     */
+    void onHistoryGap(String channel);
 
     /**
      * Called before each replayed event, holding no lock: waits until the subscriber can take one

@@ -44,7 +44,8 @@ final class SseConnection extends ClientConnection<SseFrame> {
     private final java.util.Set<String> endOn;
     private final boolean quietReset;
 
-    private record Held(ChannelEvent event, boolean replayed) {
+    /** An event held, or (event null) a history gap of {@code gapOf}. */
+    private record Held(ChannelEvent event, boolean replayed, String gapOf) {
     }
 
     /**
@@ -89,7 +90,11 @@ final class SseConnection extends ClientConnection<SseFrame> {
         held = null;
         if (waiting != null) {
             for (Held h : waiting) {
-                onEvent(h.event(), h.replayed());
+                if (h.event() == null) {
+                    sendReset(h.gapOf());
+                } else {
+                    onEvent(h.event(), h.replayed());
+                }
             }
         }
         send(frames.position(currentId(), retryMs), false, false);
@@ -105,16 +110,34 @@ final class SseConnection extends ClientConnection<SseFrame> {
             positions[index] = EventId.parse(outcome.position());
         }
         if (outcome.reset() && !quietReset) {
-            String data = JsonFactories.object().add("channel", channel).add("reason", "history_gap")
-                    .build().toString();
-            send(frames.control("reset", data), false, false);
+            sendReset(channel);
         }
+    }
+
+    /**
+     * Live events were lost (history no longer holds them): the same {@code event: reset} as a
+     * resume that history could not reach, even on a seed route (that gap is no choice of ours).
+     * The cursor stays at the last event sent: a reconnect from it is a reset again, never a skip.
+     */
+    @Override
+    public synchronized void onHistoryGap(String channel) {
+        if (held != null) {
+            held.add(new Held(null, false, channel)); // in order with the events held before it
+            return;
+        }
+        sendReset(channel);
+    }
+
+    private void sendReset(String channel) {
+        String data = JsonFactories.object().add("channel", channel).add("reason", "history_gap")
+                .build().toString();
+        send(frames.control("reset", data), false, false);
     }
 
     @Override
     public synchronized void onEvent(ChannelEvent event, boolean replayed) {
         if (held != null) {
-            held.add(new Held(event, replayed));
+            held.add(new Held(event, replayed, null));
             return;
         }
         SseFrame frame;

@@ -56,6 +56,8 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     private final ConnectionRegistry registry;
     private final DeliveryStats stats;
     private final OutboundQueue<F> queue;
+    /** Where a close that must not run on the calling thread goes: the writers (inline once they refuse). */
+    private final Executor closer;
     private final long replayTimeoutMs;
     private final Set<String> channels = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -74,6 +76,13 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         this.registry = registry;
         this.stats = stats;
         this.replayTimeoutMs = settings.replayTimeoutMs();
+        this.closer = task -> {
+            try {
+                writers.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                task.run(); // the server is stopping; the core defers an unsubscribe made under its lock
+            }
+        };
         this.queue = new OutboundQueue<>(settings.queueSize(), settings.maxBatch(),
                 this::write, writers,
                 () -> close(CloseCause.SLOW, "more than " + settings.queueSize() + " frames waiting"),
@@ -240,12 +249,14 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
 
     /**
      * Ends the connection once everything queued so far is written, refusing anything later: a
-     * stream whose subject is over. Safe under the channel's lock: the close runs when the last
-     * write completes, on a writer thread.
+     * stream whose subject is over. Safe under the channel's lock: the close always runs on a
+     * writer thread, never on the caller's, even when the queue is written already (then the
+     * stage is complete, and a plain {@code thenRun} would close inline, inside the fan-out's
+     * iteration over the channel's subscribers: the lock order of {@link ChannelManager}).
      */
     protected final void endWhenDrained(CloseCause cause, String detail) {
         closeCause = cause; // what an event refused from now on is counted under
-        queue.closeWhenDrained().thenRun(() -> close(cause, detail));
+        queue.closeWhenDrained().thenRunAsync(() -> close(cause, detail), closer);
     }
 
     /** The frame that tells a client the server is stopping, or null when the close says it. */

@@ -122,6 +122,12 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
         send(frames.event(event), replayed, true);
     }
 
+    /** Live events were lost: a {@code subscribed} with {@code recovered:false} and no ref (DESIGN §6). */
+    @Override
+    public void onHistoryGap(String channel) {
+        reply(frames.historyGap(channel));
+    }
+
     @Override
     public Transport transport() {
         return Transport.WEBSOCKET;

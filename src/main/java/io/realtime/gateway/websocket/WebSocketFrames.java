@@ -32,6 +32,15 @@ final class WebSocketFrames {
         return withRef(b, ref);
     }
 
+    /**
+     * Pushed on a live subscription whose events history lost: the form of a resume that was not
+     * recovered, with no {@code ref} (no request asked for it) and the reason.
+     */
+    String historyGap(String channel) {
+        return JsonFactories.object().add("op", "subscribed").add("channel", channel).add("recovered", false)
+                .add("reason", "history_gap").build().toString();
+    }
+
     String unsubscribed(String channel, JsonValue ref) {
         return withRef(JsonFactories.object().add("op", "unsubscribed").add("channel", channel), ref);
     }

@@ -22,6 +22,7 @@ public final class RecordingSubscriber implements Subscriber {
 
     private final List<Delivery> deliveries = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
+    private final List<String> gaps = new ArrayList<>();
     private SubscribeOutcome outcome;
     private EventId last;
 
@@ -45,6 +46,17 @@ public final class RecordingSubscriber implements Subscriber {
         last = event.id();
         deliveries.add(new Delivery(event, replayed));
         notifyAll();
+    }
+
+    @Override
+    public synchronized void onHistoryGap(String channel) {
+        gaps.add(channel);
+        notifyAll();
+    }
+
+    /** The channels whose history gaps it was told of, in order. */
+    public synchronized List<String> gaps() {
+        return List.copyOf(gaps);
     }
 
     public synchronized SubscribeOutcome outcome() {

@@ -265,8 +265,8 @@ public final class RedisLatencyBench {
             RedisSettings settings = RedisSettings.from(key -> key.equals("redis.url") ? Optional.of(url)
                     : Optional.ofNullable(defaults.getProperty(key))).orElseThrow();
             HistoryPolicy policy = new HistoryPolicy(1000, Duration.ofMinutes(10));
-            a = new RedisBroker(settings, c -> policy, io.realtime.gateway.broker.Idempotency.DEFAULT, codec, e -> { }, links, scheduler);
-            b = new RedisBroker(settings, c -> policy, io.realtime.gateway.broker.Idempotency.DEFAULT, codec, onB, links, scheduler);
+            a = new RedisBroker(settings, c -> policy, io.realtime.gateway.broker.Idempotency.DEFAULT, codec, e -> { }, g -> { }, links, scheduler);
+            b = new RedisBroker(settings, c -> policy, io.realtime.gateway.broker.Idempotency.DEFAULT, codec, onB, g -> { }, links, scheduler);
         }
 
         @Override

@@ -53,6 +53,11 @@ class ChannelManagerTest {
             events.add(event);
         }
 
+        @Override
+        public synchronized void onHistoryGap(String channel) {
+            throw new AssertionError("no history gap expected on " + channel);
+        }
+
         synchronized List<EventId> ids() {
             return events.stream().map(ChannelEvent::id).toList();
         }

@@ -64,13 +64,16 @@ public final class RedisBroker implements Broker {
      *
      * @param policies    history size and TTL of a channel (per namespace)
      * @param fanOut      fires the CDI event; called on a subscriber link's thread, must not block long
+     * @param gapFound    fires a {@link io.realtime.gateway.broker.HistoryGap}: a catch-up found the
+     *                    stream no longer reaching what this instance had fired; same thread and rule
      * @param longRunning runs each subscriber link's loop for the broker's lifetime (a managed
      *                    executor with the long-running hint in the server)
      * @param scheduler   runs the periodic liveness check
      */
     public RedisBroker(RedisSettings settings, Function<String, HistoryPolicy> policies, Idempotency idempotency,
                        EnvelopeCodec codec,
-                       Consumer<ChannelEvent> fanOut, Executor longRunning, ScheduledExecutorService scheduler) {
+                       Consumer<ChannelEvent> fanOut, Consumer<io.realtime.gateway.broker.HistoryGap> gapFound,
+                       Executor longRunning, ScheduledExecutorService scheduler) {
         this.settings = settings;
         this.codec = codec;
         this.connector = new RedisConnector(settings);
@@ -79,7 +82,7 @@ public final class RedisBroker implements Broker {
                 idempotency.window());
         SkippedEntries skipped = new SkippedEntries();
         this.history = new StreamHistory(connector, keys, new LuaScript("/redis/history.lua"), skipped);
-        this.subscriber = new RedisSubscriber(settings, connector, keys, history, skipped, policies, fanOut, longRunning,
+        this.subscriber = new RedisSubscriber(settings, connector, keys, history, skipped, policies, fanOut, gapFound, longRunning,
                 () -> reachable, () -> {
                     if (!reachable) {
                         try {

@@ -2,6 +2,7 @@ package io.realtime.gateway.broker.redis;
 
 import io.realtime.gateway.broker.BrokerUnavailableException;
 import io.realtime.gateway.broker.History;
+import io.realtime.gateway.broker.HistoryGap;
 import io.realtime.gateway.broker.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventId;
@@ -45,6 +46,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     private final SkippedEntries skipped;
     private final Function<String, HistoryPolicy> policies;
     private final Consumer<ChannelEvent> fanOut;
+    private final Consumer<HistoryGap> gapFound;
     private final Executor longRunning;
     /** Whether commands reach Redis (the broker's view): when they don't, a subscribe does not wait. */
     private final BooleanSupplier redisReachable;
@@ -60,7 +62,8 @@ final class RedisSubscriber implements SubscriberLink.Listener {
 
     RedisSubscriber(RedisSettings settings, RedisConnector connector, RedisKeys keys, StreamHistory history,
                     SkippedEntries skipped, Function<String, HistoryPolicy> policies, Consumer<ChannelEvent> fanOut,
-                    Executor longRunning, BooleanSupplier redisReachable, Runnable linkUp) {
+                    Consumer<HistoryGap> gapFound, Executor longRunning, BooleanSupplier redisReachable,
+                    Runnable linkUp) {
         this.settings = settings;
         this.connector = connector;
         this.keys = keys;
@@ -68,6 +71,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         this.skipped = skipped;
         this.policies = policies;
         this.fanOut = fanOut;
+        this.gapFound = gapFound;
         this.longRunning = longRunning;
         this.redisReachable = redisReachable;
         this.linkUp = linkUp;
@@ -234,7 +238,12 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         }
     }
 
-    /** Fires what the stream holds after the channel's position; runs on the link's thread. */
+    /**
+     * Fires what the stream holds after the channel's position; runs on the link's thread. When
+     * the stream no longer reaches the position (Redis lost it, or trimmed it while the link was
+     * down), the gap is fired first, under the channel's lock as events are: the core tells every
+     * subscriber it reaches (DESIGN §5, §6) in order with the events around it.
+     */
     private void catchUp(ChannelState state) {
         EventId from = state.position();
         if (from == null) {
@@ -245,8 +254,16 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         // was published after it, so nothing was missed.
         if (!missed.complete() && !from.isAfter(missed.top())) {
             gaps.incrementAndGet();
+            EventId upTo = missed.events().isEmpty() ? missed.top() : missed.events().get(0).id();
             LOG.log(Level.WARNING, "History of {0} no longer reaches {1} (stream trimmed or lost with Redis): "
-                    + "local subscribers may have missed events", new Object[] {state.channel, from});
+                    + "telling its local subscribers to reload", new Object[] {state.channel, from});
+            synchronized (state) {
+                try {
+                    gapFound.accept(new HistoryGap(state.channel, from, upTo));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Telling the subscribers of " + state.channel + " of a gap failed", e);
+                }
+            }
         }
         for (ChannelEvent event : missed.events()) {
             fire(state, event);

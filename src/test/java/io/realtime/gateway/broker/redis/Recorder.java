@@ -1,5 +1,6 @@
 package io.realtime.gateway.broker.redis;
 
+import io.realtime.gateway.broker.HistoryGap;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventId;
 import java.time.Duration;
@@ -18,6 +19,19 @@ import java.util.function.Consumer;
 final class Recorder implements Consumer<ChannelEvent> {
 
     private final Map<String, List<ChannelEvent>> fired = new ConcurrentHashMap<>();
+    private final List<HistoryGap> gaps = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /** Stands in for the observer of the gaps the broker fires. */
+    void gap(HistoryGap gap) {
+        gaps.add(gap);
+    }
+
+    /** The gaps fired for a channel. */
+    List<HistoryGap> gaps(String channel) {
+        synchronized (gaps) {
+            return gaps.stream().filter(g -> g.channel().equals(channel)).toList();
+        }
+    }
 
     @Override
     public void accept(ChannelEvent event) {
