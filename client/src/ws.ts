@@ -128,7 +128,9 @@ export class WebSocketClient extends BaseClient {
       }
       case 'subscribed': {
         const channel = String(message.channel);
-        if (pending?.since && message.recovered === false) {
+        // recovered:false answers a resume, or comes unasked (no ref) when the gateway found
+        // events of a live subscription lost (DESIGN §6): either way the channel reloads.
+        if (message.recovered === false && (pending?.since || message.ref === undefined)) {
           this.resetChannel(generation, { channel, reason: 'history_gap' });
         }
         if (typeof message.position === 'string') this.position(generation, channel, message.position);

@@ -97,6 +97,21 @@ for (const t of transports) {
       s.client.close();
     });
 
+    it('reports a reset when the gateway finds live events lost, and goes on with the live stream', async () => {
+      const s = setup(t.make);
+      s.watch('job:1');
+      s.watch('job:2');
+      await s.clock.advance(10);
+      const before = s.gateway.publish('job:1');
+      await settle();
+      s.gateway.lose('job:1');
+      const after = s.gateway.publish('job:1');
+      await settle();
+      assert.deepEqual(s.resets, [{ channel: 'job:1', reason: 'history_gap' }]);
+      assert.deepEqual(s.ids('job:1'), [before, after]);
+      s.client.close();
+    });
+
     it('declares a silent connection dead and opens a new one', async () => {
       const s = setup(t.make);
       s.watch('job:1');

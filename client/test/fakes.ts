@@ -69,6 +69,16 @@ export class FakeGateway {
     return id;
   }
 
+  /**
+   * Events of the channel were lost on their way to live subscribers (Redis lost the stream): the
+   * gateway tells each as DESIGN §5-6 say, `event: reset` / a `subscribed` with `recovered:false`
+   * and no ref.
+   */
+  lose(channel: string): void {
+    for (const c of this.sse) c.gap(channel);
+    for (const w of this.ws) w.gap(channel);
+  }
+
   trim(channel: string, keep: number): void {
     const list = this.history.get(channel) ?? [];
     this.history.set(channel, list.slice(Math.max(0, list.length - keep)));
@@ -176,6 +186,12 @@ export class FakeSseConnection {
     this.write(': ping\n\n');
   }
 
+  gap(channel: string): void {
+    if (!this.closed && this.channels.includes(channel)) {
+      this.write(`event: reset\ndata: ${JSON.stringify({ channel, reason: 'history_gap' })}\n\n`);
+    }
+  }
+
   /** The gateway's end of a stream whose token expired or was revoked (DESIGN §5). */
   unauthorized(reason: string): void {
     this.write(`event: unauthorized\ndata: ${JSON.stringify({ reason })}\n\n`);
@@ -268,6 +284,11 @@ export class FakeWebSocket implements WebSocketLike {
     if (this.closed || last === undefined || cmp(e.id, last) <= 0) return;
     this.held.set(e.channel, e.id);
     this.push(JSON.stringify({ op: 'event', ...e }));
+  }
+
+  gap(channel: string): void {
+    if (this.closed || !this.held.has(channel)) return;
+    this.push(JSON.stringify({ op: 'subscribed', channel, recovered: false, reason: 'history_gap' }));
   }
 
   close(): void {
