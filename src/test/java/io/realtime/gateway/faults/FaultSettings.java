@@ -11,6 +11,9 @@ final class FaultSettings {
 
     static final boolean LONG = Boolean.getBoolean("faults.long");
 
+    /** Times the Redis kill runs in a row ({@code -Dfaults.repeat=20} for the long count of issue 25). */
+    static final int REPEAT = Math.max(1, Integer.getInteger("faults.repeat", 1));
+
     /** Traffic before the fault and again after it is lifted. */
     static final Duration TRAFFIC = LONG ? Duration.ofSeconds(20) : Duration.ofSeconds(2);
     /** How long a fault lasts. */

@@ -173,6 +173,10 @@ final class Scenario implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code lost} counts the accepted events a subscriber never got and was not told of (untold);
+     * {@code excusedByReset} those it was told of with a reset (told).
+     */
     record Figures(String name, int attempted, long cluster, long local, int refused, int failed, int subscribers,
                    int minDelivered, int maxDelivered, long delivered, int lost, int duplicateIds,
                    int duplicateEvents, int outOfOrder, int resets, int excusedByReset, int deliveredUnanswered,
@@ -180,12 +184,12 @@ final class Scenario implements AutoCloseable {
 
         String line() {
             return String.format("FAULT %s%s: published %d, accepted %d cluster + %d local, refused %d, no answer %d"
-                            + " | %d subscribers: delivered %d..%d each (%d in all), lost %d, duplicated %d"
-                            + " (+%d same event under another id), out of order %d, resets %d (excusing %d),"
-                            + " delivered without a 202 %d | recovered in %d ms",
+                            + " | %d subscribers: delivered %d..%d each (%d in all), lost %d (told %d by a reset,"
+                            + " untold %d), duplicated %d (+%d same event under another id), out of order %d,"
+                            + " resets %d, delivered without a 202 %d | recovered in %d ms",
                     name, FaultSettings.LONG ? " (long)" : "", attempted, cluster, local, refused, failed,
-                    subscribers, minDelivered, maxDelivered, delivered, lost, duplicateIds, duplicateEvents,
-                    outOfOrder, resets, excusedByReset, deliveredUnanswered, recoverMs);
+                    subscribers, minDelivered, maxDelivered, delivered, lost + excusedByReset, excusedByReset, lost,
+                    duplicateIds, duplicateEvents, outOfOrder, resets, deliveredUnanswered, recoverMs);
         }
 
         /** The promises: nothing accepted lost without a reset, nothing twice, order kept. */

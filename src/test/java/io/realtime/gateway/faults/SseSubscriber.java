@@ -60,7 +60,8 @@ final class SseSubscriber extends ResumingSubscriber {
             JsonObject envelope = f.json();
             checker.event(envelope.getString("id"), envelope.getJsonObject("data").getString("tag", null));
         } else if ("reset".equals(f.event())) {
-            checker.reset(since);
+            // In answer to the resume (cursor is still its id), or on the live stream (the last id).
+            checker.reset(cursor);
         } else if ("position".equals(f.event())) {
             live(on);
         }

@@ -65,9 +65,15 @@ final class StreamChecker {
         receivedAt.put(id, System.nanoTime());
     }
 
-    /** A reset in answer to a resume from {@code from}. */
+    /**
+     * A reset: in answer to a resume from {@code from}, or pushed on a live stream whose events
+     * history lost (then {@code from} is the client's last id). It excuses only what came after
+     * both {@code from} and the last event received: a loss before it was not told.
+     */
     synchronized void reset(String from) {
-        resets.add(new Reset(EventId.parse(from).cluster(), received.size()));
+        EventId at = from == null ? EventId.ZERO : EventId.parse(from).cluster();
+        EventId last = received.isEmpty() ? null : received.get(received.size() - 1);
+        resets.add(new Reset(last != null && last.isAfter(at) ? last : at, received.size()));
     }
 
     synchronized boolean has(String id) {

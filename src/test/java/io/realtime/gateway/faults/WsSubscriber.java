@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Resumes as DESIGN §6 says: {@code subscribe} with {@code since} the last event's id, or, before
  * any event, the {@code position} of the last {@code subscribed}; {@code recovered:false} after a
- * {@code since} is a reset. One HttpClient for all of them, so a storm of hundreds costs no more
+ * {@code since} is a reset, and so is one the gateway pushes unasked (no {@code ref}) on a live
+ * subscription whose events history lost. One HttpClient for all of them, so a storm of hundreds costs no more
  * than their sockets.
  */
 final class WsSubscriber extends ResumingSubscriber {
@@ -63,6 +64,13 @@ final class WsSubscriber extends ResumingSubscriber {
                         gotEvent = true;
                     }
                     case "subscribed" -> {
+                        if (!m.containsKey("ref")) {
+                            // Pushed on the live subscription: events were lost on their way (DESIGN §6).
+                            if (!m.getBoolean("recovered", true)) {
+                                checker.reset(cursor);
+                            }
+                            continue;
+                        }
                         if (since != null && !m.getBoolean("recovered", true)) {
                             checker.reset(since);
                         }

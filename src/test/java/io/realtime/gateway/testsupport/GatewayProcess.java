@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  */
 public final class GatewayProcess implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** Liberty takes 15-60 s to start on two cores, minutes when they are shared with other builds. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("gateway.start-timeout-seconds", 300));
 
     private final Process process;
     private final int httpPort;

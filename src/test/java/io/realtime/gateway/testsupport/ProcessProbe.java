@@ -12,7 +12,10 @@ import java.util.stream.Stream;
 /**
  * What Linux and the JVM say about a process the test started: its threads and open file
  * descriptors ({@code /proc/<pid>/task}, {@code /proc/<pid>/fd}) and its live heap after a full
- * collection ({@code jcmd <pid> GC.class_histogram}, which collects first and counts what is left).
+ * collection ({@code jcmd <pid> GC.class_histogram}, which collects first and counts what is left),
+ * and whether its threads are deadlocked: the JVM's own check in a thread dump
+ * ({@code jcmd <pid> Thread.print}, the same as {@code ThreadMXBean.findDeadlockedThreads}: monitors
+ * and ownable synchronizers), which any test holding a gateway's pid can run after its traffic.
  */
 public final class ProcessProbe {
 
@@ -42,14 +45,37 @@ public final class ProcessProbe {
         return Long.parseLong(fields[fields.length - 1]);
     }
 
-    private String jcmd(String command) {
+    /**
+     * The JVM's report of a Java-level deadlock among the process's threads (the "Found one
+     * Java-level deadlock" section of a thread dump, with the threads' stacks), or null when none.
+     */
+    public String deadlock() {
+        String dump = jcmd("Thread.print", "-l");
+        int at = dump.indexOf("Java-level deadlock");
+        if (at < 0) {
+            return null;
+        }
+        return dump.substring(Math.max(0, dump.lastIndexOf('\n', at)));
+    }
+
+    /** Fails with the JVM's report when the process's threads are deadlocked. */
+    public void assertNoDeadlock(String when) {
+        String report = deadlock();
+        if (report != null) {
+            throw new AssertionError("gateway " + pid + " deadlocked " + when + ":\n" + report);
+        }
+    }
+
+    private String jcmd(String... command) {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
-            Process p = new ProcessBuilder(Files.exists(jcmd) ? jcmd.toString() : "jcmd", Long.toString(pid), command)
-                    .redirectErrorStream(true).start();
+            List<String> line = new java.util.ArrayList<>(List.of(Files.exists(jcmd) ? jcmd.toString() : "jcmd",
+                    Long.toString(pid)));
+            line.addAll(List.of(command));
+            Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("jcmd " + pid + " " + command + " failed: "
+                throw new IllegalStateException("jcmd " + pid + " " + String.join(" ", command) + " failed: "
                         + new String(out, StandardCharsets.UTF_8));
             }
             return new String(out, StandardCharsets.UTF_8);

@@ -124,6 +124,12 @@ class RedisFaultsIT {
         }
         expected.addAll(after);
         assertEquals(expected, onB.awaitDelivered(channel, 40, WAIT));
+        // Whatever was accepted after the last event B fired went with the stream: B's catch-up found
+        // the gap and fired it (issue 25), for the core to tell the subscribers, below what followed.
+        assertTrue(Waits.until(WAIT, () -> !onB.gaps(channel).isEmpty()) >= 0, "a gap fired for " + channel);
+        io.realtime.gateway.broker.HistoryGap gap = onB.gaps(channel).get(0);
+        assertEquals(lastBeforeKill, gap.after());
+        assertFalse(gap.upTo().isAfter(EventId.parse(after.get(0))), gap + " ends at or below " + after.get(0));
         // The channel held locally during the outage subscribed in Redis once it was back.
         String fromB = b.publish(Drafts.progress(newChannel, 1), brokers.policy()).id().toString();
         assertEquals(fromB, onA.awaitDelivered(newChannel, 2, WAIT).get(1));
