@@ -142,6 +142,8 @@ public final class GatewayProcess implements AutoCloseable {
 
     private void awaitReady() throws InterruptedException, IOException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        // A readiness answer can take seconds on cores shared with other builds: a shorter wait
+        // abandons every probe and the start never looks ready.
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -149,7 +151,7 @@ public final class GatewayProcess implements AutoCloseable {
             }
             try {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                        .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;
                 }
