@@ -56,7 +56,7 @@ public class StreamResource {
     @Operation(summary = "Subscribe to channels over Server-Sent Events", description = "One stream of one or more "
             + "channels (DESIGN §5). Each event: event: <type>, id: <resume cursor>, data: the envelope "
             + "{id, channel, type, ts, data}. Also event: position (the stream's cursor), event: reset "
-            + "(history no longer reaches the resume point) and event: shutdown; a ': ping' comment every "
+            + "(history no longer reaches the resume point, or lost live events of the channel) and event: shutdown; a ': ping' comment every "
             + "gateway.sse.heartbeat-seconds. WebSocket clients use /ws instead (DESIGN §6).")
     @APIResponse(responseCode = "200", description = "The event stream",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
