@@ -29,7 +29,9 @@ import org.junit.jupiter.api.Test;
  * A close run inside the fan-out's iteration (a stream whose last frame was written before it was
  * told to end) removed a subscriber mid-iteration (ConcurrentModificationException: the viewers
  * after it missed the end and never ended) or deadlocked every channel's delivery against a writer
- * closing another viewer.
+ * closing another viewer. The end comes twice, as a worker retrying at least once sends it: a
+ * viewer whose first end was already written is then told to end again while the fan-out iterates,
+ * the case that closed it there.
  *
  * <p>Asserted: the other channels keep delivering throughout (each round ends with a fresh event
  * reaching each of them), every viewer gets its job's end event and its stream ends, the
@@ -207,6 +209,10 @@ class StreamsEndingUnderLoadIT {
                         ? new GatewayHttp.Item("job:" + jobs.get(j), "job_completed", "{\"outputUrl\":\"https://cdn.test/x.mp4\"}")
                         : new GatewayHttp.Item("job:" + jobs.get(j), "job_failed", "{\"error\":\"out of memory\"}"));
             }
+            http.publishBatch(ends);
+            // The worker's retry (the inbox is at least once): the same end again, right behind.
+            // A viewer whose first end is written already is told to end a second time: before
+            // the fix that closed it inline, inside the fan-out's iteration.
             http.publishBatch(ends);
             for (int j = 0; j < jobs.size(); j++) {
                 String end = j % 2 == 0 ? "job_completed" : "job_failed";
