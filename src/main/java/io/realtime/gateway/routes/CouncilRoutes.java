@@ -1,7 +1,6 @@
 package io.realtime.gateway.routes;
 
 import io.realtime.gateway.channel.ChannelManager;
-import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.security.Authenticator;
 import io.realtime.gateway.security.Caller;
 import io.realtime.gateway.sse.EndedStreams;
