@@ -262,16 +262,14 @@ public class CouncilService {
         if (!run.finished.compareAndSet(false, true)) {
             return;
         }
-        try {
-            publish(run.reservation.channel(), SCORE, run.evaluation.verdict());
-        } finally {
-            ScheduledFuture<?> w = run.watcher;
-            if (w != null) {
-                w.cancel(false);
-            }
-            release(run.reservation);
-            calls.removeAll(run.calls);
+        ScheduledFuture<?> w = run.watcher;
+        if (w != null) {
+            w.cancel(false);
         }
+        // The slot is back before the score is out: whoever sees ai_score may start the next one.
+        release(run.reservation);
+        calls.removeAll(run.calls);
+        publish(run.reservation.channel(), SCORE, run.evaluation.verdict());
     }
 
     private void publish(ChannelName channel, String type, Object payload) {
