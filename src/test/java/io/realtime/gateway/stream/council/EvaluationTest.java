@@ -23,15 +23,15 @@ class EvaluationTest {
     /** Issue 25 item 6: models finishing at the same instant; exactly one of them is told it was the last. */
     @Test
     void exactlyOneOfModelsFinishingTogetherIsTheLast() throws Exception {
-        List<ProviderSettings> providers = List.of(provider("a"), provider("b"), provider("c"));
-        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<ProviderSettings> providers = java.util.stream.IntStream.range(0, 8).mapToObj(i -> provider("m" + i)).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(providers.size());
         try {
             for (int round = 0; round < 3000; round++) {
                 Evaluation evaluation = new Evaluation(providers);
-                CyclicBarrier together = new CyclicBarrier(3);
+                CyclicBarrier together = new CyclicBarrier(providers.size());
                 List<Future<Boolean>> last = providers.stream().map(p -> pool.submit(() -> {
                     together.await(10, TimeUnit.SECONDS);
-                    return p.name().equals("b") ? evaluation.failed(p) : evaluation.scored(p, 50);
+                    return p.name().endsWith("1") ? evaluation.failed(p) : evaluation.scored(p, 50);
                 })).toList();
                 int told = 0;
                 for (Future<Boolean> f : last) {
