@@ -363,6 +363,17 @@ public class ChannelManager {
         return channels.size();
     }
 
+    /** How many subscribers on this instance hold the channel now (the council asks whether anyone watches). */
+    public int subscriberCount(ChannelName channel) {
+        ChannelSubscribers subs = channels.get(channel.value());
+        if (subs == null) {
+            return 0;
+        }
+        synchronized (subs) {
+            return subs.positions.size();
+        }
+    }
+
     public int subscriptionCount() {
         int n = 0;
         for (ChannelSubscribers subs : channels.values()) {

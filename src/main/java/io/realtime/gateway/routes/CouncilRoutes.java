@@ -1,12 +1,15 @@
 package io.realtime.gateway.routes;
 
 import io.realtime.gateway.channel.ChannelManager;
-import io.realtime.gateway.event.ChannelName;
+import io.realtime.gateway.security.Authenticator;
+import io.realtime.gateway.security.Caller;
+import io.realtime.gateway.sse.EndedStreams;
 import io.realtime.gateway.sse.SseStreams;
 import io.realtime.gateway.sse.StreamOptions;
 import io.realtime.gateway.stream.council.CouncilPrompts;
 import io.realtime.gateway.stream.council.CouncilService;
 import io.realtime.gateway.stream.council.Prompt;
+import io.realtime.gateway.web.CostlyWork;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -14,9 +17,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -25,12 +28,16 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The council's seed routes (DESIGN §5): each request starts an evaluation and streams it until its
- * {@code ai_score}; {@code POST} takes the same fields as a form, for inputs too large for a URL.
+ * {@code ai_score}; {@code POST} takes the same fields as a form (UTF-8, bounded), for inputs too
+ * large for a URL. Only a request a foreign page cannot make starts one (DESIGN §7), and a reconnect
+ * never does (DESIGN §5).
  * The evaluation's channel is in the {@code X-Evaluation-Id} header (and in every event), so a
  * second viewer can follow it, from its first token, at {@code /api/stream/council/{evaluationId}}.
  */
@@ -47,27 +54,47 @@ public final class CouncilRoutes {
 
         private final CouncilService council;
         private final SseStreams streams;
+        private final CostlyWork costly;
+        private final Authenticator authenticator;
 
-        Starter(CouncilService council, SseStreams streams) {
+        Starter(CouncilService council, SseStreams streams, CostlyWork costly, Authenticator authenticator) {
             this.council = council;
             this.streams = streams;
+            this.costly = costly;
+            this.authenticator = authenticator;
         }
 
-        /** The caller needs the right to subscribe to the evaluation's channel; refused, nothing runs. */
-        void start(Prompt prompt, HttpServletRequest request, HttpServletResponse response, SseEventSink sink) {
-            ChannelName channel = council.open();
+        /**
+         * Everything that can refuse is checked before the evaluation is reserved, in this order: HEAD
+         * (405: a probe starts nothing), a reconnect (204, DESIGN §5), a request a foreign page could
+         * have made (403, DESIGN §7), the token (401), the input, bounded before it is read (400, 413),
+         * the caller's and the instance's evaluations (429); then the right to subscribe to the
+         * evaluation's channel (403), and refused, nothing runs.
+         */
+        void start(HttpServletRequest request, HttpServletResponse response, SseEventSink sink,
+                   Function<Integer, Prompt> prompt) {
+            if ("HEAD".equals(request.getMethod())) {
+                throw new NotAllowedException("GET", new String[] {"POST"});
+            }
+            EndedStreams.refuseReconnectToStart(request.getHeader("Last-Event-ID"));
+            costly.checkMayStart(request);
+            Caller caller = authenticator.authenticate(request);
+            Prompt input = prompt.apply(council.settings().maxInputChars());
+            String user = caller.isAnonymous() ? "address " + request.getRemoteAddr() : "user " + caller.subject();
+            CouncilService.Reservation evaluation = council.open(user);
             try {
-                response.setHeader("X-Evaluation-Id", channel.value().substring("council:".length()));
-                streams.open(channel, null, sink, request, response, EVALUATION);
+                response.setHeader("X-Evaluation-Id", evaluation.id());
+                streams.open(evaluation.channel(), null, sink, request, response, EVALUATION);
             } catch (RuntimeException e) {
-                council.abandon();
+                council.abandon(evaluation);
                 throw e;
             }
-            council.run(channel, prompt);
+            council.run(evaluation, input);
         }
 
-        int maxChars() {
-            return council.settings().maxInputChars();
+        /** The posted form, read with the council's bound ({@code gateway.council.max-form-bytes}). */
+        FormBody form(HttpServletRequest request, InputStream body) {
+            return FormBody.read(request, body, council.settings().maxFormBytes());
         }
     }
 
@@ -77,12 +104,12 @@ public final class CouncilRoutes {
     public static class CouncilScore extends Starter {
 
         protected CouncilScore() {
-            super(null, null);
+            super(null, null, null, null);
         }
 
         @Inject
-        public CouncilScore(CouncilService council, SseStreams streams) {
-            super(council, streams);
+        public CouncilScore(CouncilService council, SseStreams streams, CostlyWork costly, Authenticator authenticator) {
+            super(council, streams, costly, authenticator);
         }
 
         @Tag(name = "council")
@@ -93,7 +120,7 @@ public final class CouncilRoutes {
                         @QueryParam("features") List<String> features,
                         @Context HttpServletRequest request, @Context HttpServletResponse response,
                         @Context SseEventSink sink) {
-            start(CouncilPrompts.videoScore(videoUrl, transcript, features, maxChars()), request, response, sink);
+            start(request, response, sink, max -> CouncilPrompts.videoScore(videoUrl, transcript, features, max));
         }
 
         @Tag(name = "council")
@@ -101,11 +128,13 @@ public final class CouncilRoutes {
         @POST
         @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
         @Produces(MediaType.SERVER_SENT_EVENTS)
-        public void post(@FormParam("videoUrl") String videoUrl, @FormParam("transcript") String transcript,
-                         @FormParam("features") List<String> features,
+        public void post(InputStream body,
                          @Context HttpServletRequest request, @Context HttpServletResponse response,
                         @Context SseEventSink sink) {
-            start(CouncilPrompts.videoScore(videoUrl, transcript, features, maxChars()), request, response, sink);
+            start(request, response, sink, max -> {
+                FormBody form = form(request, body);
+                return CouncilPrompts.videoScore(form.first("videoUrl"), form.first("transcript"), form.all("features"), max);
+            });
         }
     }
 
@@ -115,12 +144,12 @@ public final class CouncilRoutes {
     public static class EvaluateCreative extends Starter {
 
         protected EvaluateCreative() {
-            super(null, null);
+            super(null, null, null, null);
         }
 
         @Inject
-        public EvaluateCreative(CouncilService council, SseStreams streams) {
-            super(council, streams);
+        public EvaluateCreative(CouncilService council, SseStreams streams, CostlyWork costly, Authenticator authenticator) {
+            super(council, streams, costly, authenticator);
         }
 
         @Tag(name = "council")
@@ -131,7 +160,7 @@ public final class CouncilRoutes {
                         @QueryParam("text") String text, @QueryParam("audience") String audience,
                         @Context HttpServletRequest request, @Context HttpServletResponse response,
                         @Context SseEventSink sink) {
-            start(CouncilPrompts.creative(creativeUrl, headline, text, audience, maxChars()), request, response, sink);
+            start(request, response, sink, max -> CouncilPrompts.creative(creativeUrl, headline, text, audience, max));
         }
 
         @Tag(name = "council")
@@ -139,11 +168,14 @@ public final class CouncilRoutes {
         @POST
         @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
         @Produces(MediaType.SERVER_SENT_EVENTS)
-        public void post(@FormParam("creativeUrl") String creativeUrl, @FormParam("headline") String headline,
-                         @FormParam("text") String text, @FormParam("audience") String audience,
+        public void post(InputStream body,
                          @Context HttpServletRequest request, @Context HttpServletResponse response,
                         @Context SseEventSink sink) {
-            start(CouncilPrompts.creative(creativeUrl, headline, text, audience, maxChars()), request, response, sink);
+            start(request, response, sink, max -> {
+                FormBody form = form(request, body);
+                return CouncilPrompts.creative(form.first("creativeUrl"), form.first("headline"), form.first("text"),
+                        form.first("audience"), max);
+            });
         }
     }
 

@@ -83,19 +83,26 @@ public class SseStreams {
      * @throws io.realtime.gateway.transport.ShuttingDownException once the server is stopping
      */
     void open(List<ChannelName> channels, EventId[] since, SseEventSink sink, HttpServletRequest request) {
-        open(channels, since, sink, request, StreamOptions.GENERIC, false);
+        open(channels, since, sink, request, StreamOptions.GENERIC, false, null);
     }
 
     /**
      * Opens the stream of one channel a seed route asks for (DESIGN §5): resumed from the client's
      * {@code Last-Event-ID} when it sent one, else from where {@link StreamOptions#start()} says.
      *
+     * A stream that ends ({@link StreamOptions#endOn()}) and has ended before the client's id answers
+     * 204 instead, once the caller has been checked ({@link EndedStreams}).
+     *
      * @param lastEventId the client's resume id, or null
      * @throws io.realtime.gateway.event.InvalidInputException for a malformed id
+     * @throws EndedStreams.Ended when the client has seen the event that ended the stream
      */
     public void open(ChannelName channel, String lastEventId, SseEventSink sink, HttpServletRequest request,
                      HttpServletResponse response, StreamOptions options) {
         EventId since = lastEventId == null || lastEventId.isBlank() ? null : EventId.parse(lastEventId.trim());
+        EventId resumed = since;
+        Runnable ended = resumed == null || options.endOn().isEmpty() ? null
+                : () -> EndedStreams.refuseIfEnded(core, channel, resumed, options.endOn());
         boolean quietReset = false;
         if (since == null && options.start() != StreamOptions.Start.NOW) {
             since = options.start() == StreamOptions.Start.BEGINNING ? EventId.ZERO : justBefore(core.position(channel));
@@ -103,7 +110,7 @@ public class SseStreams {
         }
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
-        open(List.of(channel), since == null ? null : new EventId[] {since}, sink, request, options, quietReset);
+        open(List.of(channel), since == null ? null : new EventId[] {since}, sink, request, options, quietReset, ended);
     }
 
     /** The greatest id below {@code id}: resuming from it replays the event {@code id} itself. */
@@ -118,14 +125,18 @@ public class SseStreams {
      * The caller may subscribe to every channel (DESIGN §7), or nothing is opened.
      *
      * @param quietReset the resume id is the server's choice, not the client's: a gap is no reset
+     * @param admitted   run once the caller may subscribe, before the stream opens (may refuse it), or null
      * @throws io.realtime.gateway.event.InvalidInputException {@code unauthorized}, {@code forbidden},
      *                                                        or {@code limit} (connections)
      */
     private void open(List<ChannelName> channels, EventId[] since, SseEventSink sink, HttpServletRequest request,
-                      StreamOptions options, boolean quietReset) {
+                      StreamOptions options, boolean quietReset, Runnable admitted) {
         Caller caller = authenticator.authenticate(request);
         for (ChannelName channel : channels) {
             permissions.check(caller, Permissions.Action.SUBSCRIBE, channel);
+        }
+        if (admitted != null) {
+            admitted.run();
         }
         SseConnection connection = new SseConnection(channels.stream().map(ChannelName::value).toList(),
                 since, sink, frames, core, registry, stats, delivery, threads.executor(), options.endOn(), quietReset,

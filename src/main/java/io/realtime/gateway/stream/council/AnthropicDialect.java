@@ -35,6 +35,11 @@ final class AnthropicDialect implements Dialect {
     }
 
     @Override
+    public String terminator() {
+        return "event: message_stop";
+    }
+
+    @Override
     public Chunk read(String event, String data) {
         switch (event) {
             case "content_block_delta" -> {

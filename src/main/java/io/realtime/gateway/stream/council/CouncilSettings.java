@@ -16,8 +16,16 @@ import java.util.logging.Logger;
  * {@code .weight} and {@code .timeout-ms}. The kind defaults to the name when the name is a kind
  * ({@code openai}, {@code anthropic}, {@code gemini}; {@code perplexity} is {@code openai}), and
  * the base URL to the kind's public API.
+ *
+ * @param maxPerUser    evaluations one user (a token's subject, else an address) may run at once
+ * @param maxFormBytes  the largest form body a council route reads; a longer one is refused unread
+ * @param timeBudget    how long an evaluation may take in all, retries included
+ * @param maxAttempts   requests per provider and evaluation: the first and its retries after a 429 or 503
+ * @param unwatchedGrace how long an evaluation goes on with no viewer, so that a reconnect can resume it
  */
-public record CouncilSettings(List<ProviderSettings> providers, int maxTokens, int maxConcurrent, int maxInputChars) {
+public record CouncilSettings(List<ProviderSettings> providers, int maxTokens, int maxConcurrent, int maxInputChars,
+                              int maxPerUser, int maxFormBytes, Duration timeBudget, int maxAttempts,
+                              Duration unwatchedGrace) {
 
     private static final Logger LOG = Logger.getLogger(CouncilSettings.class.getName());
 
@@ -38,7 +46,12 @@ public record CouncilSettings(List<ProviderSettings> providers, int maxTokens, i
         return new CouncilSettings(List.copyOf(providers),
                 Integer.parseInt(required(config, "gateway.council.max-tokens")),
                 Integer.parseInt(required(config, "gateway.council.max-concurrent")),
-                Integer.parseInt(required(config, "gateway.council.max-input-chars")));
+                Integer.parseInt(required(config, "gateway.council.max-input-chars")),
+                Integer.parseInt(required(config, "gateway.council.max-per-user")),
+                Integer.parseInt(required(config, "gateway.council.max-form-bytes")),
+                Duration.ofMillis(Long.parseLong(required(config, "gateway.council.time-budget-ms"))),
+                Math.max(1, Integer.parseInt(required(config, "gateway.council.max-attempts"))),
+                Duration.ofMillis(Long.parseLong(required(config, "gateway.council.unwatched-grace-ms"))));
     }
 
     private static ProviderSettings provider(String name, Function<String, Optional<String>> config) {

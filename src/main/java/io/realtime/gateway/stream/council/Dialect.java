@@ -19,6 +19,11 @@ interface Dialect {
             return new Chunk(text, false, null);
         }
 
+        /** The last piece of text, and the end of the answer with it (Gemini's finishing chunk). */
+        static Chunk last(String text) {
+            return new Chunk(text, true, null);
+        }
+
         static Chunk error(String message) {
             return new Chunk(null, false, message);
         }
@@ -28,6 +33,12 @@ interface Dialect {
 
     /** @param event the SSE event name ({@code message} when the provider sends none) */
     Chunk read(String event, String data);
+
+    /**
+     * What marks a complete answer in this format, for the error of a stream that closed without it:
+     * a connection that ends cleanly before it may have cut the answer anywhere, even after a score.
+     */
+    String terminator();
 
     static Dialect of(Kind kind) {
         return switch (kind) {

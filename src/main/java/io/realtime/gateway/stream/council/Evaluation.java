@@ -11,19 +11,24 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One evaluation's tally: which models are still answering, and the scores of those that are done.
- * When the last one is done (scored or failed) the verdict is ready, exactly once.
+ * When the last one is done (scored or failed) the verdict is ready, exactly once: each model
+ * leaves {@code open} once (the set's removal says which caller did), and only the caller that
+ * takes {@code remaining} to zero is told it was the last. Checking the set for emptiness instead
+ * lets two models finishing together both see it empty.
  */
 final class Evaluation {
 
     private final List<ProviderSettings> providers;
     private final Map<String, ModelScore> scores = new ConcurrentHashMap<>();
     private final Set<String> open = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger remaining;
 
     Evaluation(List<ProviderSettings> providers) {
         this.providers = providers;
         for (ProviderSettings p : providers) {
             open.add(p.name());
         }
+        this.remaining = new java.util.concurrent.atomic.AtomicInteger(open.size());
     }
 
     boolean answering(ProviderSettings provider) {
@@ -42,7 +47,7 @@ final class Evaluation {
     }
 
     private boolean close(ProviderSettings provider) {
-        return open.remove(provider.name()) && open.isEmpty();
+        return open.remove(provider.name()) && remaining.decrementAndGet() == 0;
     }
 
     /** The weighted mean of the scores and their spread (highest − lowest); nulls when no model scored. */

@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
  * Google Gemini {@code streamGenerateContent} with {@code alt=sse}: {@code POST
  * {base}/models/{model}:streamGenerateContent?alt=sse}, {@code x-goog-api-key}; each {@code data:}
  * is a GenerateContentResponse whose {@code candidates[0].content.parts[].text} is the next text; the
- * stream ends when the answer does; a failure is an {@code error} object.
+ * chunk whose candidate carries a {@code finishReason} is the last (it may carry text too); a failure
+ * is an {@code error} object.
  */
 final class GeminiDialect implements Dialect {
 
@@ -36,6 +37,11 @@ final class GeminiDialect implements Dialect {
     }
 
     @Override
+    public String terminator() {
+        return "a candidate's finishReason";
+    }
+
+    @Override
     public Chunk read(String event, String data) {
         JsonObject json = ProviderJson.parse(data);
         String error = ProviderJson.error(json);
@@ -43,17 +49,21 @@ final class GeminiDialect implements Dialect {
             return Chunk.error(error);
         }
         if (json == null || !(json.get("candidates") instanceof JsonArray candidates) || candidates.isEmpty()
-                || !(candidates.get(0) instanceof JsonObject candidate)
-                || !(candidate.get("content") instanceof JsonObject content)
-                || !(content.get("parts") instanceof JsonArray parts)) {
+                || !(candidates.get(0) instanceof JsonObject candidate)) {
             return Chunk.NOTHING;
         }
         StringBuilder text = new StringBuilder();
-        for (JsonValue part : parts) {
-            if (part instanceof JsonObject o && o.get("text") instanceof JsonString t) {
-                text.append(t.getString());
+        if (candidate.get("content") instanceof JsonObject content && content.get("parts") instanceof JsonArray parts) {
+            for (JsonValue part : parts) {
+                if (part instanceof JsonObject o && o.get("text") instanceof JsonString t) {
+                    text.append(t.getString());
+                }
             }
         }
-        return text.isEmpty() ? Chunk.NOTHING : Chunk.text(text.toString());
+        String piece = text.isEmpty() ? null : text.toString();
+        if (candidate.get("finishReason") instanceof JsonString) {
+            return Chunk.last(piece);
+        }
+        return piece == null ? Chunk.NOTHING : Chunk.text(piece);
     }
 }

@@ -33,6 +33,11 @@ final class OpenAiDialect implements Dialect {
     }
 
     @Override
+    public String terminator() {
+        return "data: [DONE]";
+    }
+
+    @Override
     public Chunk read(String event, String data) {
         if ("[DONE]".equals(data.trim())) {
             return Chunk.DONE;

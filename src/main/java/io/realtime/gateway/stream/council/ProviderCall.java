@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One model's streaming answer: the request, its event stream read line by line as it arrives
  * (no thread waits on it), each piece of text handed on as it comes, and exactly one outcome: a
  * verdict, or an error (an HTTP status such as 429, an error event mid-stream, a broken connection,
- * silence past the provider's timeout, an answer without a score).
+ * a stream closed before its end marker, silence past the provider's timeout, the evaluation's time
+ * budget spent, an answer without a score, the evaluation stopped).
  */
 final class ProviderCall implements Flow.Subscriber<String> {
 
@@ -42,6 +43,13 @@ final class ProviderCall implements Flow.Subscriber<String> {
     private volatile Flow.Subscription subscription;
     private volatile CompletableFuture<?> exchange;
     private volatile ScheduledFuture<?> watchdog;
+    private HttpClient client;
+    private java.net.http.HttpRequest request;
+    private ScheduledExecutorService scheduler;
+    private long deadlineNanos;
+    private int maxAttempts;
+    /** Requests made so far; only the thread that ends one attempt starts the next. */
+    private volatile int attempts;
 
     ProviderCall(ProviderSettings provider, Listener listener) {
         this.provider = provider;
@@ -49,13 +57,32 @@ final class ProviderCall implements Flow.Subscriber<String> {
         this.listener = listener;
     }
 
-    void start(HttpClient client, Prompt prompt, int maxTokens, ScheduledExecutorService scheduler) {
+    /**
+     * Sends the request. A 429 or 503 that says when to come back ({@code Retry-After}) is asked again
+     * then, while attempts remain and the wait ends before {@code deadlineNanos}; past that deadline
+     * (the evaluation's time budget) a call still answering fails.
+     */
+    void start(HttpClient client, Prompt prompt, int maxTokens, ScheduledExecutorService scheduler,
+               long deadlineNanos, int maxAttempts) {
+        this.client = client;
+        this.request = java.net.http.HttpRequest.newBuilder(dialect.request(provider, prompt, maxTokens), (n, v) -> true)
+                .timeout(provider.timeout()).build();
+        this.scheduler = scheduler;
+        this.deadlineNanos = deadlineNanos;
+        this.maxAttempts = maxAttempts;
         long checkMs = Math.max(50, provider.timeout().toMillis() / 4);
         watchdog = scheduler.scheduleWithFixedDelay(this::checkStall, checkMs, checkMs, TimeUnit.MILLISECONDS);
+        send();
+    }
+
+    private void send() {
+        attempts++;
+        status = 0;
+        retryAfter = null;
+        errorBody.setLength(0);
+        lastHeardNanos = System.nanoTime();
         // The request timeout covers the wait for the response's head; the watchdog, the silences after.
-        exchange = client.sendAsync(
-                java.net.http.HttpRequest.newBuilder(dialect.request(provider, prompt, maxTokens), (n, v) -> true)
-                        .timeout(provider.timeout()).build(),
+        exchange = client.sendAsync(request,
                 info -> {
                     status = info.statusCode();
                     retryAfter = info.headers().firstValue("Retry-After").orElse(null);
@@ -71,6 +98,17 @@ final class ProviderCall implements Flow.Subscriber<String> {
                                         + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
                     }
                 });
+        if (over.get()) {
+            exchange.cancel(true); // stopped while the request was being made
+        }
+    }
+
+    /**
+     * Stops the call, reported as a failure with this reason (no one watches the evaluation any more):
+     * the evaluation still ends, with what the other models said.
+     */
+    void stop(String reason) {
+        fail(reason);
     }
 
     /** Ends the call without an outcome being reported (the application is stopping). */
@@ -114,9 +152,50 @@ final class ProviderCall implements Flow.Subscriber<String> {
     @Override
     public void onComplete() {
         if (status != 200) {
-            fail(httpError());
+            if (!retry()) {
+                fail(httpError());
+            }
         } else {
-            finish();
+            // The answer's own end marker finishes a call; a connection closed cleanly before it may
+            // have cut the answer anywhere (after "SCORE: 9" of 90), so that is no answer.
+            fail("the stream ended before its end (" + dialect.terminator() + "): the answer may be cut short");
+        }
+    }
+
+    /** A 429 or 503 with Retry-After, asked again after that wait if it fits the attempts and the budget. */
+    private boolean retry() {
+        if (over.get() || (status != 429 && status != 503) || attempts >= maxAttempts) {
+            return false;
+        }
+        long waitMs = retryAfterMs(retryAfter, System.currentTimeMillis());
+        if (waitMs < 0 || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs) - deadlineNanos >= 0) {
+            return false;
+        }
+        // The watchdog must not count the wait the provider asked for as a silence.
+        lastHeardNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        scheduler.schedule(() -> {
+            if (!over.get()) {
+                send();
+            }
+        }, waitMs, TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    /** {@code Retry-After} in milliseconds from now: delta-seconds or an HTTP date (RFC 9110 §10.2.3); -1 if absent or unreadable. */
+    static long retryAfterMs(String value, long nowMs) {
+        if (value == null || value.isBlank()) {
+            return -1;
+        }
+        String v = value.trim();
+        if (v.chars().allMatch(Character::isDigit)) {
+            return v.length() > 9 ? Long.MAX_VALUE / 2 : Long.parseLong(v) * 1000;
+        }
+        try {
+            long at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant().toEpochMilli();
+            return Math.max(0, at - nowMs);
+        } catch (java.time.format.DateTimeParseException e) {
+            return -1;
         }
     }
 
@@ -124,12 +203,15 @@ final class ProviderCall implements Flow.Subscriber<String> {
         Dialect.Chunk chunk = dialect.read(name, data);
         if (chunk.error() != null) {
             fail("error from the provider mid-stream: " + chunk.error());
-        } else if (chunk.text() != null && !chunk.text().isEmpty()) {
+            return;
+        }
+        if (chunk.text() != null && !chunk.text().isEmpty()) {
             answer.append(chunk.text());
             if (!over.get()) {
                 listener.token(provider, chunk.text());
             }
-        } else if (chunk.done()) {
+        }
+        if (chunk.done()) {
             finish();
         }
     }
@@ -156,7 +238,12 @@ final class ProviderCall implements Flow.Subscriber<String> {
     }
 
     private void checkStall() {
-        long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
+        long now = System.nanoTime();
+        if (now - deadlineNanos >= 0) {
+            fail("over the evaluation's time budget (gateway.council.time-budget-ms)");
+            return;
+        }
+        long silentMs = TimeUnit.NANOSECONDS.toMillis(now - lastHeardNanos);
         if (silentMs > provider.timeout().toMillis()) {
             fail("stalled: nothing for " + provider.timeout().toMillis() + " ms");
         }
@@ -180,6 +267,8 @@ final class ProviderCall implements Flow.Subscriber<String> {
     private String httpError() {
         String detail = ProviderJson.error(ProviderJson.parse(errorBody.toString().strip()));
         String what = status == 429 ? "rate limited (HTTP 429)" : "HTTP " + status;
-        return what + (detail != null ? ": " + detail : "") + (retryAfter != null ? "; retry after " + retryAfter + " s" : "");
+        String tries = attempts > 1 ? " (after " + attempts + " attempts)" : "";
+        return what + tries + (detail != null ? ": " + detail : "")
+                + (retryAfter != null ? "; retry after " + retryAfter + " s" : "");
     }
 }

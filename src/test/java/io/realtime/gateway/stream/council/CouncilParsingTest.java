@@ -53,12 +53,14 @@ class CouncilParsingTest {
 
     @Test
     void providersComeFromConfigurationWithDefaultsByKind() {
-        Map<String, String> keys = Map.of("gateway.council.providers", "openai, perplexity,broken",
-                "gateway.council.openai.api-key", "k1", "gateway.council.openai.model", "gpt",
-                "gateway.council.perplexity.api-key", "k2", "gateway.council.perplexity.model", "sonar",
-                "gateway.council.perplexity.weight", "2", "gateway.council.broken.model", "x",
-                "gateway.council.max-tokens", "100", "gateway.council.max-concurrent", "2",
-                "gateway.council.max-input-chars", "1000");
+        Map<String, String> keys = Map.ofEntries(Map.entry("gateway.council.providers", "openai, perplexity,broken"),
+                Map.entry("gateway.council.openai.api-key", "k1"), Map.entry("gateway.council.openai.model", "gpt"),
+                Map.entry("gateway.council.perplexity.api-key", "k2"), Map.entry("gateway.council.perplexity.model", "sonar"),
+                Map.entry("gateway.council.perplexity.weight", "2"), Map.entry("gateway.council.broken.model", "x"),
+                Map.entry("gateway.council.max-tokens", "100"), Map.entry("gateway.council.max-concurrent", "2"),
+                Map.entry("gateway.council.max-input-chars", "1000"), Map.entry("gateway.council.max-per-user", "1"),
+                Map.entry("gateway.council.max-form-bytes", "4000"), Map.entry("gateway.council.time-budget-ms", "60000"),
+                Map.entry("gateway.council.max-attempts", "3"), Map.entry("gateway.council.unwatched-grace-ms", "5000"));
         CouncilSettings s = CouncilSettings.from(k -> Optional.ofNullable(keys.get(k)));
         assertEquals(2, s.providers().size(), "the one without kind and key is left out");
         ProviderSettings pplx = s.providers().get(1);
