@@ -1,7 +1,9 @@
 export type {
-  Envelope, ConnectionState, ResetInfo, RealtimeError, SubscribeOptions, ChannelHandlers, Subscription,
-  ClientEvents, Realtime, TransportName,
+  Envelope, ConnectionState, ConnectionInfo, SubscriptionState, SubscriptionStatus, ResetInfo, RealtimeError,
+  SubscribeOptions, ChannelHandlers, Subscription, ClientEvents, Realtime, TransportName, PublishOptions, PublishAck,
 } from './types.js';
+export { PublishError } from './types.js';
+export { newIdempotencyKey } from './publish.js';
 export { BaseClient, DEFAULTS } from './client.js';
 export type { ClientOptions } from './client.js';
 export { SseClient } from './sse.js';
