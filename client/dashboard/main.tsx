@@ -2,7 +2,7 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ChannelInfo, fetchChannels, isChannelName, ProblemError, publish } from '../src/index.js';
 import { AlertToasts, CampaignMetrics, CouncilEvaluation, RenderProgress, Status } from '../src/components/index.js';
-import { RealtimeProvider, useChannels, useLiveMetrics } from '../src/react/index.js';
+import { RealtimeProvider, useChannels, useGatewayStats } from '../src/react/index.js';
 
 /**
  * The dashboard the gateway serves at `/`: its own stats, its channels, a channel's events (history,
@@ -29,7 +29,7 @@ function Chart({ series, labels }: { series: number[][]; labels: string[] }) {
 }
 
 function Stats() {
-  const { stats, rate, deliveredRate, error } = useLiveMetrics(1000, 60);
+  const { stats, rate, deliveredRate, error } = useGatewayStats(1000, 60);
   if (!stats) return <section className="panel"><h2>Gateway</h2><p>{error ? `Stats unavailable: ${error}` : 'Loading…'}</p></section>;
   const b = stats.broker;
   const brokerState = b.degraded ? 'degraded (local delivery)' : b.connected ? 'connected' : 'unreachable';

@@ -41,25 +41,45 @@ function lockedApp(dir: string): void {
 }
 
 const APP_TSX = `
-import { connect, isChannelName, type Envelope } from '@realtime-gateway/client';
-import { RealtimeProvider, useChannels, useRenderProgressStream, useStream } from '@realtime-gateway/client/react';
-import { RenderProgress } from '@realtime-gateway/client/components';
+import { connect, isChannelName, type Envelope, type PublishAck } from '@realtime-gateway/client';
+import {
+  RealtimeProvider, useChannels, useSSE, useWebSocket, useRenderProgressStream, useCouncilScoreStream, useStream,
+  useLiveMetrics, useAbTestResults, useCampaignMetricsStream, useRealtimeAlerts, usePublish,
+} from '@realtime-gateway/client/react';
+import { RenderProgress, AbTestResults } from '@realtime-gateway/client/components';
+
+interface Tick { n: number }
 
 export function Ticks() {
-  const { events, status } = useChannels('system', { history: true });
-  const last: Envelope | undefined = events.at(-1);
-  const job = useRenderProgressStream('42');
-  const folded = useStream<number>('system', (v) => v + 1, 0);
-  return <p>{status} {last?.id} {job.status} {folded.value} <RenderProgress jobId="42" /></p>;
+  const { events, status, subscriptions, stale } = useChannels<Tick>('system', { history: true });
+  const last: Envelope<Tick> | undefined = events.at(-1);
+  const n: number | undefined = last?.data.n;
+  const { progress, stage, fps, eta, status: jobStatus, error } = useRenderProgressStream('42');
+  const council = useCouncilScoreStream('https://cdn.example/ad.mp4', 'Stop scrolling', ['hook']);
+  const id: string | undefined = council.evaluationId;
+  const sse = useSSE<Tick>('/api/stream/render-progress/42');
+  const ws = useWebSocket<Tick>('ws://localhost:9080/ws', { channels: ['system'] });
+  const folded = useStream<number, Tick>('system', (v, e) => v + e.data.n, 0);
+  const live = useLiveMetrics('7', 'campaign');
+  const ab = useAbTestResults('t1');
+  const campaign = useCampaignMetricsStream('7');
+  const { alerts, dismiss } = useRealtimeAlerts('ann');
+  const publish = usePublish();
+  const send = (): Promise<PublishAck> => publish('system', 'hello', { n: 1 }, { idempotencyKey: 'k1' });
+  return <p onClick={() => { void send(); dismiss('x'); }}>
+    {status} {n} {progress} {stage} {fps} {eta} {jobStatus} {error} {id} {sse.data?.n} {ws.status} {folded.value}
+    {live.figures.clicks} {ab.winner} {campaign.metrics.ctr?.value} {alerts.length} {String(stale)}
+    {subscriptions.system?.state} <RenderProgress jobId="42" /> <AbTestResults testId="t1" options={{ transport: 'websocket' }} />
+  </p>;
 }
 
-export function open(): boolean {
+export async function send(): Promise<PublishAck> {
   const client = connect({ transport: 'websocket', shareAcrossTabs: false });
-  client.close();
-  return isChannelName('system');
+  if (!isChannelName('system')) throw new Error('bad');
+  return client.publish('system', 'hello', { msg: 'hi' });
 }
 
-export const app = <RealtimeProvider options={{ url: 'http://localhost:9080' }}><Ticks /></RealtimeProvider>;
+export const app = <RealtimeProvider options={{ url: 'http://localhost:9080', getToken: () => null }}><Ticks /></RealtimeProvider>;
 `;
 
 describe('the npm package', () => {
