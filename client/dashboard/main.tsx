@@ -77,12 +77,13 @@ function fmtRate(v: number): string {
 }
 
 function Stats() {
-  const { stats, rate, deliveredRate, error, at } = useGatewayStats(1000, 60);
+  const { stats, rate, deliveredRate, error: failure, at } = useGatewayStats(1000, 60);
+  const error = failure && !failure.startsWith('The gateway') ? `The gateway did not answer (${failure})` : failure;
   if (!stats) {
     return (
       <section className="panel" aria-labelledby="stats-h">
         <h2 id="stats-h">Gateway</h2>
-        <p className={error ? 'err' : 'note'} role="status" data-testid="stats-state">{error ? `The gateway is unreachable: ${error}` : 'Loading…'}</p>
+        <p className={error ? 'err' : 'note'} role="status" data-testid="stats-state">{error ?? 'Loading…'}</p>
       </section>
     );
   }
@@ -93,7 +94,7 @@ function Stats() {
     <section className="panel" data-testid="stats" data-stale={stale} aria-labelledby="stats-h">
       <h2 id="stats-h">Gateway</h2>
       <p role="status" aria-live="polite" className={stale ? 'err' : 'visually-hidden'} data-testid="stats-state">
-        {stale ? `The gateway is unreachable (${error}). Figures from ${new Date(at!).toLocaleTimeString()}, greyed until it answers again.` : 'Gateway reachable'}
+        {stale ? `${error}. Figures from ${new Date(at!).toLocaleTimeString()}, greyed until it answers again.` : 'Gateway reachable'}
       </p>
       <div className={`cards${stale ? ' stale' : ''}`}>
         <Card label="SSE connections" value={stats.connections.sse} id="sse" />
@@ -264,8 +265,8 @@ function App() {
           <h1>Realtime gateway</h1>
           <p className="intro">This gateway’s live view: its connections and event rates, the channels with subscribers, any
             channel’s events, and example components for the product streams. API: <a href="/openapi/ui">/openapi/ui</a>{' '}
-            (<a href="/openapi">OpenAPI document</a>); the client library and its hooks: <code>client/README.md</code> in the
-            project’s README; link to a view: <a href={`/?channel=${encodeURIComponent(channel)}&job=42`}>{`/?channel=${channel}&job=42`}</a>.</p>
+            (<a href="/openapi">OpenAPI document</a>); the browser client and its React hooks are described in the
+            repository’s <code>client/README.md</code>; link to a view: <a href={`/?channel=${encodeURIComponent(channel)}&job=42`}>{`/?channel=${channel}&job=42`}</a>.</p>
         </div>
         <form onSubmit={(e) => { e.preventDefault(); watch(draft); }} className="watch" data-testid="watch-form">
           <label>Watch channel <input name="watch" value={draft} onChange={(e) => setDraft(e.target.value)}
