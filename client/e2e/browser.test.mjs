@@ -4,16 +4,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
-import { Gateway, OUT, Redis, harnessUrl, launchBrowser, receivedIds, routeHarness, until } from './support.mjs';
+import { gunzipSync } from 'node:zlib';
+import {
+  Gateway, OUT, Redis, StandInProvider, harnessUrl, launchBrowser, rawGet, receivedIds, routeHarness, seriousViolations, until,
+} from './support.mjs';
 
 const run = Math.random().toString(36).slice(2, 8);
 let redis;
 let gateway;
 let browser;
+let provider;
 
 before(async () => {
   redis = await Redis.start();
-  gateway = await Gateway.start({ REDIS_URL: redis.url });
+  provider = await StandInProvider.start(['Strong hook, ', 'clear offer.\n', 'SCORE: 82']);
+  gateway = await Gateway.start({ REDIS_URL: redis.url, ...provider.env() });
   browser = await launchBrowser();
 });
 
@@ -21,6 +26,7 @@ after(async () => {
   await browser?.close();
   await gateway?.kill();
   redis?.stop();
+  provider?.close();
 });
 
 async function openHarness(context, options) {
@@ -60,6 +66,11 @@ describe('browser client', () => {
       sse: await openHarness(context, { transport: 'sse', channels }),
       websocket: await openHarness(context, { transport: 'websocket', channels }),
     };
+    // The dashboard too: it must say the gateway is unreachable, grey what it shows, then recover.
+    const dashboard = await context.newPage();
+    await dashboard.goto(`${gateway.base}/?channel=${encodeURIComponent(channels[0])}`);
+    await dashboard.getByTestId('stat-published').waitFor({ timeout: 20_000 });
+    await dashboard.locator('[data-testid=subscription][data-state=subscribed]').waitFor({ timeout: 20_000 });
     const published = { [channels[0]]: [], [channels[1]]: [] };
     let n = 0;
     const viaGateway = async () => {
@@ -77,6 +88,10 @@ describe('browser client', () => {
       const c = channels[n % 2];
       published[c].push(redis.publish(c, 'tick', { n: n++ }));
     }
+    await dashboard.locator('[data-testid=stats][data-stale=true]').waitFor({ timeout: 20_000 });
+    await dashboard.getByTestId('stats-state').filter({ hasText: 'unreachable' }).waitFor({ timeout: 20_000 });
+    await dashboard.getByTestId('connection').filter({ hasText: 'unreachable' }).waitFor({ timeout: 20_000 });
+    await dashboard.screenshot({ path: join(OUT, 'dashboard-unreachable.png'), fullPage: true });
     await gateway.launch();
     for (const page of Object.values(pages)) {
       await page.waitForFunction(() => window.rtStatus === 'open', null, { timeout: 30_000 });
@@ -93,6 +108,12 @@ describe('browser client', () => {
       const states = await page.evaluate(() => window.states);
       assert.ok(states.includes('reconnecting'), `${name} noticed the restart: ${states}`);
     }
+    await dashboard.locator('[data-testid=stats][data-stale=false]').waitFor({ timeout: 30_000 });
+    await dashboard.locator('[data-testid=connection][data-state=open]').waitFor({ timeout: 30_000 });
+    const last = published[channels[0]].at(-1);
+    await dashboard.locator(`[data-testid=recent-events] li[data-id="${last}"]`).waitFor({ timeout: 20_000 });
+    const shown = await dashboard.locator('[data-testid=recent-events] li').evaluateAll((lis) => lis.map((li) => li.dataset.id));
+    assert.deepEqual(shown, [...published[channels[0]]].reverse(), 'the dashboard lost nothing either');
     await context.close();
   });
 
@@ -152,11 +173,13 @@ describe('browser client', () => {
   it('the example components render what is published on their channels', async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
     const page = await context.newPage();
-    const ids = { job: `e2e-${run}`, campaign: `e2e-${run}`, council: `e2e-${run}`, user: `e2e-${run}` };
+    const ids = { job: `e2e-${run}`, campaign: `e2e-${run}`, council: `e2e-${run}`, abtest: `e2e-${run}`, user: `e2e-${run}` };
     await page.goto(`${gateway.base}/?${new URLSearchParams(ids)}`);
-    for (const id of ['render-progress', 'campaign-metrics', 'council-evaluation', 'alert-toasts']) {
+    for (const id of ['render-progress', 'campaign-metrics', 'ab-test-results', 'council-evaluation', 'alert-toasts']) {
       await page.getByTestId(id).locator('[data-status=open]').waitFor({ timeout: 20_000 });
     }
+    await gateway.publish(`abtest:${ids.abtest}`, 'ab_test_update', { variants: [
+      { name: 'control', exposures: 5000, conversions: 250 }, { name: 'bold', exposures: 5000, conversions: 340 }] });
 
     await gateway.publish(`job:${ids.job}`, 'job_progress', { jobId: ids.job, stage: 'render', frame: 50, totalFrames: 100 });
     // Cumulative counters (what a worker sends) with the derived form beside them, so the component
@@ -197,11 +220,114 @@ describe('browser client', () => {
     await toasts.locator(`[data-alert="a-${run}"]`).filter({ hasText: 'Budget exhausted' }).waitFor({ timeout: 10_000 });
     assert.equal(await toasts.locator('a.rt-action').getAttribute('href'), '/campaigns/demo');
 
-    for (const id of ['render-progress', 'campaign-metrics', 'council-evaluation', 'alert-toasts']) {
+    await page.locator('[data-testid=ab-test-results][data-winner=bold]').waitFor({ timeout: 10_000 });
+    for (const id of ['render-progress', 'campaign-metrics', 'ab-test-results', 'council-evaluation', 'alert-toasts']) {
       await page.getByTestId(id).screenshot({ path: join(OUT, `${id}.png`) });
     }
     await toasts.getByRole('button', { name: 'Dismiss' }).click();
     await toasts.locator(`[data-alert="a-${run}"]`).waitFor({ state: 'detached', timeout: 5000 });
     await context.close();
   });
+
+  it('the seed\'s hooks render live data from the seed routes, and the council starts from the hook', async () => {
+    const context = await browser.newContext();
+    await routeHarness(context);
+    const id = `e2e-${run}-seed`;
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e));
+    await page.goto(harnessUrl(gateway, { page: 'seed', id, video: 'https://cdn.example/ad.mp4' }));
+    await page.waitForFunction(() => window.seed.job?.connection === 'open', null, { timeout: 20_000 });
+
+    await gateway.publish(`job:${id}`, 'job_progress', { jobId: id, stage: 'encode', frame: 30, totalFrames: 120 });
+    await gateway.publish(`campaign:${id}`, 'metrics_update', { campaignId: id, impressions: 1000, clicks: 40, spend: 12, conversions: 3 });
+    await gateway.publish(`campaign:${id}`, 'metrics_update', { campaignId: id, impressions: 2000, clicks: 90, spend: 20, conversions: 5 });
+    await gateway.publish(`abtest:${id}`, 'ab_test_update', { variants: [
+      { name: 'control', exposures: 5000, conversions: 250 }, { name: 'bold', exposures: 5000, conversions: 340 }] });
+    const seed = await until('every seed hook to show its data', async () => {
+      const s = await page.evaluate(() => window.seed);
+      return s.job?.frame === 30 && s.campaign?.clicks === 90 && s.ab?.winner === 'bold' && s.live?.clicks === 90
+        && s.council?.status === 'done' && s.raw?.includes('job_progress') ? s : null;
+    }, 20_000);
+    assert.equal(seed.job.progress, 0.25);
+    assert.equal(seed.job.stage, 'encode');
+    assert.equal(seed.job.status, 'processing');
+    assert.equal(seed.campaign.direction, 'up');
+    assert.match(seed.council.evaluationId, /^[A-Za-z0-9_.@-]+$/);
+    assert.equal(seed.council.aggregate.score, 82);
+    assert.equal(seed.council.models[0].text, 'Strong hook, clear offer.\nSCORE: 82');
+    // A second viewer follows the evaluation by its id, from its first token.
+    const replay = await (await fetch(`${gateway.base}/api/stream/council/${seed.council.evaluationId}`)).text();
+    assert.match(replay, /ai_score/);
+    assert.equal(await page.getByRole('progressbar', { name: `Render job ${id} progress` }).getAttribute('aria-valuenow'), '25');
+    await page.screenshot({ path: join(OUT, 'seed-hooks.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('a browser publishes over the WebSocket, gets the ack, and a second page receives it', async () => {
+    const channel = `job:e2e-${run}-pub`;
+    const sender = await browser.newContext();
+    const receiver = await browser.newContext();
+    await routeHarness(sender);
+    await routeHarness(receiver);
+    const a = await openHarness(sender, { transport: 'websocket', channels: [`job:e2e-${run}-other`] });
+    const b = await openHarness(receiver, { transport: 'websocket', channels: [channel] });
+    await until('the receiver subscribed', async () => (await gateway.subscribers(channel)).websocket === 1);
+    const ack = await a.evaluate((c) => window.rtPublish(c, 'note', { text: 'from a browser' }), channel);
+    assert.match(ack.id, /^\d+-\d+$/);
+    assert.equal(ack.duplicate, false);
+    await until('the second page got it', async () => (await receivedIds(b, channel)).includes(ack.id), 10_000);
+    const again = await a.evaluate(([c, key]) => window.rtPublish(c, 'note', { text: 'again' }, { idempotencyKey: key }),
+      [channel, ack.idempotencyKey]);
+    assert.deepEqual([again.id, again.duplicate], [ack.id, true], 'the same key publishes once');
+    await sender.close();
+    await receiver.close();
+  });
+
+  it('the dashboard fits 1,280, 375 and 320 px, passes axe in both colour schemes, and its bundle is gzip\'d and cached', async () => {
+    // Long, unbroken data: what used to push the page wider than the window.
+    await gateway.publish('system', 'system', { msg: 'x'.repeat(400), nested: { list: Array.from({ length: 40 }, (_, i) => `item-${i}`) } });
+    for (const scheme of ['dark', 'light']) {
+      for (const width of [1280, 375, 320]) {
+        const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
+        const page = await context.newPage();
+        await page.goto(`${gateway.base}/?channel=system&job=e2e-${run}`);
+        await page.locator('[data-testid=recent-events] li').first().waitFor({ timeout: 20_000 });
+        await page.getByTestId('stat-published').waitFor({ timeout: 20_000 });
+        const [scrollWidth, innerWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+        assert.ok(scrollWidth <= innerWidth, `${scheme} ${width}px: page ${scrollWidth}px wide`);
+        await page.screenshot({ path: join(OUT, `dashboard-${scheme}-${width}.png`), fullPage: true });
+        if (width === 1280 || width === 320) assert.deepEqual(await seriousViolations(page), [], `${scheme} ${width}px`);
+        await context.close();
+      }
+    }
+
+    // A refused channel and a bad name are shown as such.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${gateway.base}/?channel=nosuchns:1`);
+    await page.locator('[data-testid=subscription][data-state=refused]').filter({ hasText: 'unknown_namespace' }).waitFor({ timeout: 20_000 });
+    await page.locator('input[name=watch]').fill('not a channel');
+    await page.locator('[data-testid=watch-form] button').click();
+    await page.getByTestId('watch-error').filter({ hasText: 'not a channel name' }).waitFor({ timeout: 5000 });
+    assert.equal(new URL(page.url()).searchParams.get('channel'), 'nosuchns:1', 'the URL keeps the last channel watched');
+    await context.close();
+
+    const html = await rawGet(`${gateway.base}/`);
+    assert.equal(html.headers['cache-control'], 'no-cache');
+    const script = /assets\/(dashboard-[0-9a-f]{12}\.js)/.exec(gunzipIf(html))[1];
+    const bundle = await rawGet(`${gateway.base}/assets/${script}`);
+    assert.equal(bundle.status, 200);
+    assert.equal(bundle.headers['content-encoding'], 'gzip');
+    assert.match(bundle.headers['cache-control'], /max-age=31536000/);
+    const plain = gunzipSync(bundle.body);
+    assert.ok(bundle.body.length < plain.length / 2, `gzip'd: ${bundle.body.length} of ${plain.length} bytes`);
+    // SSE is never compressed: an event must go out when it is written.
+    const stream = await fetch(`${gateway.base}/api/stream?channel=system`, { headers: { 'Accept-Encoding': 'gzip' } });
+    assert.equal(stream.headers.get('content-encoding'), null);
+    await stream.body.cancel();
+  });
 });
+
+function gunzipIf(response) {
+  return (response.headers['content-encoding'] === 'gzip' ? gunzipSync(response.body) : response.body).toString('utf8');
+}

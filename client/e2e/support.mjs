@@ -3,6 +3,8 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer, get as httpGet } from 'node:http';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -162,10 +164,66 @@ export async function routeHarness(context) {
   await context.route('**/e2e/harness.js', (route) => route.fulfill({ contentType: 'text/javascript', body: HARNESS_JS }));
 }
 
-export function harnessUrl(gateway, { transport, channels, share = false }) {
-  const q = new URLSearchParams({ transport, share: String(share) });
+export function harnessUrl(gateway, { transport = 'websocket', channels = [], share = false, ...extra }) {
+  const q = new URLSearchParams({ transport, share: String(share), ...extra });
   channels.forEach((c) => q.append('channel', c));
   return `${gateway.base}/e2e/harness.html?${q}`;
+}
+
+/**
+ * A stand-in for an OpenAI-compatible provider with its real wire format (chat completions streamed
+ * as `data:` chunks, then `data: [DONE]`): the council's only outside dependency.
+ */
+export class StandInProvider {
+  static async start(answer) {
+    const server = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        for (const part of answer) res.write(`data: ${JSON.stringify({ choices: [{ delta: { content: part } }] })}\n\n`);
+        res.end('data: [DONE]\n\n');
+      });
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    return new StandInProvider(server);
+  }
+
+  constructor(server) {
+    this.server = server;
+  }
+
+  /** The gateway's settings for it (environment variables, MicroProfile Config's mapping). */
+  env(name = 'standin') {
+    const N = name.toUpperCase();
+    return { GATEWAY_COUNCIL_PROVIDERS: name, [`GATEWAY_COUNCIL_${N}_KIND`]: 'openai',
+      [`GATEWAY_COUNCIL_${N}_BASE_URL`]: `http://127.0.0.1:${this.server.address().port}/v1`,
+      [`GATEWAY_COUNCIL_${N}_API_KEY`]: 'test-key', [`GATEWAY_COUNCIL_${N}_MODEL`]: 'stand-in' };
+  }
+
+  close() {
+    this.server.close();
+  }
+}
+
+/** A GET as a browser sends it, asking for gzip; the raw answer, not decompressed. */
+export function rawGet(url, headers = {}) {
+  return new Promise((ok, fail) => {
+    httpGet(url, { headers: { 'Accept-Encoding': 'gzip, deflate, br', ...headers } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => ok({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', fail);
+  });
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2 A/AA rules on the page as it is: the violations rated serious or critical. */
+export async function seriousViolations(page) {
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } }));
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ': ' + n.failureSummary) }));
 }
 
 /** Ids a page received, per channel, in arrival order. */

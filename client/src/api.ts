@@ -1,4 +1,6 @@
-import type { Envelope } from './types.js';
+import { newIdempotencyKey, validPublish } from './publish.js';
+import { PublishError } from './types.js';
+import type { Envelope, PublishAck, PublishOptions } from './types.js';
 
 /** The gateway's HTTP API, for what a page reads and sends besides the live stream. */
 
@@ -35,9 +37,16 @@ export class ProblemError extends Error {
 }
 
 export interface ApiOptions {
+  /** The gateway's base URL; default the page's origin. */
   url?: string;
   fetch?: typeof fetch;
+  /** A fixed bearer token. */
   token?: string | null;
+  /**
+   * The bearer token, asked at each request (the same callback the live connection uses, so the
+   * page has one token source); `refresh` is true on the retry after a 401.
+   */
+  getToken?: (refresh: boolean) => string | null | undefined | Promise<string | null | undefined>;
 }
 
 function base(options: ApiOptions): string {
@@ -45,11 +54,26 @@ function base(options: ApiOptions): string {
   return (options.url ?? (g.location ? g.location.origin : '')).replace(/\/+$/, '');
 }
 
+async function bearer(options: ApiOptions, refresh: boolean): Promise<string | null> {
+  if (options.getToken) return (await options.getToken(refresh)) ?? null;
+  return options.token ?? null;
+}
+
 async function call<T>(options: ApiOptions, path: string, init: RequestInit = {}): Promise<T> {
   const f = options.fetch ?? ((...a: Parameters<typeof fetch>) => (globalThis as any).fetch(...a));
-  const headers: Record<string, string> = { Accept: 'application/json', ...(init.headers as Record<string, string> | undefined) };
-  if (options.token) headers.Authorization = 'Bearer ' + options.token;
-  const response = await f(base(options) + path, { ...init, headers, cache: 'no-store' });
+  const send = async (refresh: boolean) => {
+    const headers: Record<string, string> = { Accept: 'application/json', ...(init.headers as Record<string, string> | undefined) };
+    const token = await bearer(options, refresh);
+    if (token) headers.Authorization = 'Bearer ' + token;
+    try {
+      return await f(base(options) + path, { ...init, headers, cache: 'no-store' });
+    } catch (e) {
+      throw new ProblemError(0, 'unreachable', `The gateway is unreachable (${(e as Error)?.message ?? e})`);
+    }
+  };
+  let response = await send(false);
+  // One retry with a fresh token: it may just have expired.
+  if (response.status === 401 && options.getToken) response = await send(true);
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     throw new ProblemError(response.status, body?.code ?? 'http_' + response.status,
@@ -75,10 +99,26 @@ export function fetchStats(options: ApiOptions = {}): Promise<GatewayStatsSnapsh
   return call(options, '/api/realtime/stats');
 }
 
-export function publish(channel: string, type: string, data: Record<string, unknown>, options: ApiOptions = {}): Promise<{ id: string; delivery: string }> {
-  return call(options, `/api/channels/${encodeURIComponent(channel)}/events`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type, data }),
-  });
+/**
+ * Publishes one event over HTTP (`POST /api/channels/{channel}/events`) with an idempotency key
+ * (a fresh one unless given). Rejects with a {@link PublishError} carrying the problem's code and status.
+ */
+export async function publish(channel: string, type: string, data: Record<string, unknown>,
+                              options: ApiOptions & Omit<PublishOptions, 'timeoutMs'> = {}): Promise<PublishAck> {
+  const invalid = validPublish(channel, type, data, options.idempotencyKey);
+  if (invalid) throw invalid;
+  const key = options.idempotencyKey ?? newIdempotencyKey();
+  const query = options.fallback ? `?fallback=${options.fallback}` : '';
+  try {
+    const r = await call<{ id: string; delivery: string; duplicate?: boolean }>(options,
+      `/api/channels/${encodeURIComponent(channel)}/events${query}`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key }, body: JSON.stringify({ type, data }),
+      });
+    return { id: r.id, delivery: r.delivery === 'local' ? 'local' : 'cluster', duplicate: r.duplicate === true, idempotencyKey: key };
+  } catch (e) {
+    if (e instanceof ProblemError) throw new PublishError(e.code, e.message, channel, e.status);
+    throw e;
+  }
 }
 
 /**

@@ -3,8 +3,8 @@ import { Emitter } from './emitter.js';
 import { defaultEnvironment, Environment } from './environment.js';
 import { isChannelName, isEventId, isNewEvent } from './ids.js';
 import type {
-  ChannelHandlers, ClientEvents, ConnectionState, Envelope, Realtime, RealtimeError, ResetInfo,
-  SubscribeOptions, Subscription,
+  ChannelHandlers, ClientEvents, ConnectionInfo, ConnectionState, Envelope, PublishAck, PublishOptions, Realtime,
+  RealtimeError, ResetInfo, SubscribeOptions, Subscription, SubscriptionState, SubscriptionStatus,
 } from './types.js';
 
 /** Settings shared by both transports. Defaults in {@link DEFAULTS}. */
@@ -24,10 +24,28 @@ export interface ClientOptions {
   /** WebSocket: how often to send `{"op":"ping"}` (browsers cannot see protocol pings). Default 15 s. */
   pingInterval?: number;
   /**
-   * Called before each connection for a bearer token (null: none); `refresh` is true after the
-   * gateway refused the last one, so the page can fetch a new one.
+   * Called before each connection, each HTTP publish and each in-place refresh for a bearer token
+   * (null: none); `refresh` is true when the gateway refused the last one or it is about to expire,
+   * so the page fetches a new one. Read at each call: a page may change what it returns at any time.
    */
-  getToken?: (refresh: boolean) => string | null | Promise<string | null>;
+  getToken?: (refresh: boolean) => string | null | undefined | Promise<string | null | undefined>;
+  /** A fixed bearer token, when there is no `getToken`. */
+  token?: string | null;
+  /**
+   * Give up (state `stopped`) after this many failed attempts in a row; `reconnect()` starts again.
+   * Default: never give up.
+   */
+  maxReconnectAttempts?: number;
+  /** WebSocket: publishes that may wait for a link (queued or unacked). Default 100; past it `queue_full`. */
+  maxQueuedPublishes?: number;
+  /** How long a publish may wait for its ack, queueing included. Default 10 s. */
+  publishTimeout?: number;
+  /** WebSocket: refresh the token this long before the `expiresAt` the gateway reported. Default 30 s. */
+  tokenRefreshMargin?: number;
+  /** WebSocket: the endpoint's path. Default `/ws`. */
+  wsPath?: string;
+  /** Log state changes and refusals to the console. Default false. */
+  debug?: boolean;
   /** Replace the host's implementations (tests, other runtimes). */
   env?: Partial<Environment>;
 }
@@ -37,12 +55,21 @@ export const DEFAULTS = {
   maxReconnectDelay: 20_000,
   heartbeatTimeout: 35_000,
   pingInterval: 15_000,
+  maxReconnectAttempts: Infinity,
+  maxQueuedPublishes: 100,
+  publishTimeout: 10_000,
+  tokenRefreshMargin: 30_000,
+  wsPath: '/ws',
+  debug: false,
 };
 
+type Settings = Required<Omit<ClientOptions, 'getToken' | 'env' | 'url' | 'token'>> & Pick<ClientOptions, 'getToken' | 'token'>;
+
 interface ChannelEntry {
-  handlers: Set<ChannelHandlers>;
+  handlers: Set<ChannelHandlers<any>>;
   /** The last id this page has of the channel: where a new connection resumes it. */
   last?: string;
+  status: SubscriptionStatus;
 }
 
 /**
@@ -53,14 +80,17 @@ interface ChannelEntry {
  */
 export abstract class BaseClient implements Realtime {
   protected readonly env: Environment;
-  protected readonly options: Required<Omit<ClientOptions, 'getToken' | 'env' | 'url'>> & Pick<ClientOptions, 'getToken'>;
+  protected readonly options: Settings;
   protected readonly baseUrl: string;
   protected readonly channels = new Map<string, ChannelEntry>();
   /** Bumped on every new link, so a late callback of an abandoned one is ignored. */
   protected generation = 0;
   protected tokenRefused = false;
+  /** A fresh token was asked for after a refusal: a second refusal stops the client. */
+  private refreshedAfterRefusal = false;
   private readonly emitter = new Emitter<ClientEvents>();
   private current: ConnectionState = 'idle';
+  private info: ConnectionInfo = { state: 'idle', attempt: 0 };
   private attempt = 0;
   private everOpened = false;
   private linked = false;
@@ -78,7 +108,14 @@ export abstract class BaseClient implements Realtime {
       maxReconnectDelay: options.maxReconnectDelay ?? DEFAULTS.maxReconnectDelay,
       heartbeatTimeout: options.heartbeatTimeout ?? DEFAULTS.heartbeatTimeout,
       pingInterval: options.pingInterval ?? DEFAULTS.pingInterval,
+      maxReconnectAttempts: options.maxReconnectAttempts ?? DEFAULTS.maxReconnectAttempts,
+      maxQueuedPublishes: options.maxQueuedPublishes ?? DEFAULTS.maxQueuedPublishes,
+      publishTimeout: options.publishTimeout ?? DEFAULTS.publishTimeout,
+      tokenRefreshMargin: options.tokenRefreshMargin ?? DEFAULTS.tokenRefreshMargin,
+      wsPath: options.wsPath ?? DEFAULTS.wsPath,
+      debug: options.debug ?? DEFAULTS.debug,
       getToken: options.getToken,
+      token: options.token,
     };
     this.baseUrl = (options.url ?? this.env.origin()).replace(/\/+$/, '');
     this.unlisten.push(this.env.onNetworkChange((online) => this.networkChanged(online)));
@@ -87,6 +124,10 @@ export abstract class BaseClient implements Realtime {
 
   get state(): ConnectionState {
     return this.current;
+  }
+
+  get connection(): ConnectionInfo {
+    return this.info;
   }
 
   on<K extends keyof ClientEvents>(name: K, listener: (value: ClientEvents[K]) => void): () => void {
@@ -99,7 +140,7 @@ export abstract class BaseClient implements Realtime {
     return out;
   }
 
-  subscribe(channel: string, handlers: ChannelHandlers, options: SubscribeOptions = {}): Subscription {
+  subscribe<T = Record<string, unknown>>(channel: string, handlers: ChannelHandlers<T>, options: SubscribeOptions = {}): Subscription {
     if (this.current === 'closed') throw new Error('This client is closed');
     if (!isChannelName(channel)) throw new Error(`Invalid channel name: ${JSON.stringify(channel)}`);
     if (options.since !== undefined && !isEventId(options.since)) {
@@ -107,7 +148,7 @@ export abstract class BaseClient implements Realtime {
     }
     let entry = this.channels.get(channel);
     if (!entry) {
-      entry = { handlers: new Set(), last: options.since };
+      entry = { handlers: new Set(), last: options.since, status: { channel, state: 'subscribing' } };
       this.channels.set(channel, entry);
       this.channelsChanged();
     }
@@ -116,6 +157,9 @@ export abstract class BaseClient implements Realtime {
     let done = false;
     return {
       channel,
+      get status() {
+        return held.status;
+      },
       unsubscribe: () => {
         if (done) return;
         done = true;
@@ -135,9 +179,49 @@ export abstract class BaseClient implements Realtime {
     if (this.linked) this.closeLink();
     this.linked = false;
     this.unlisten.forEach((f) => f());
+    this.closing();
     this.setState('closed');
     this.channels.clear();
     this.emitter.clear();
+  }
+
+  abstract publish(channel: string, type: string, data: Record<string, unknown>, options?: PublishOptions): Promise<PublishAck>;
+
+  reconnect(): void {
+    if (this.current === 'closed') return;
+    this.tokenRefused = false;
+    this.refreshedAfterRefusal = false;
+    if (this.linked) {
+      // A live link stays; one still trying is replaced at once.
+      if (this.current === 'open') return;
+      this.generation++;
+      this.clearTimers();
+      this.closeLink();
+      this.linked = false;
+    }
+    this.retryNow(true);
+  }
+
+  refreshToken(): void {
+    // The next link asks for a token anyway; a transport that can re-authenticate in place overrides this.
+  }
+
+  /** The client is closing: settle whatever still waits (publishes). */
+  protected closing(): void {}
+
+  /** Work besides the channels that needs a link (publishes waiting). */
+  protected pendingWork(): boolean {
+    return false;
+  }
+
+  /** Whether a link is wanted now. */
+  protected needed(): boolean {
+    return this.channels.size > 0 || this.pendingWork();
+  }
+
+  /** Something besides the channels now needs a link, or no longer does. */
+  protected demandChanged(): void {
+    this.channelsChanged();
   }
 
   /** Opens the link for the channels held now; `generation` names it. */
@@ -155,8 +239,27 @@ export abstract class BaseClient implements Realtime {
     this.attempt = 0;
     this.everOpened = true;
     this.tokenRefused = false;
+    this.refreshedAfterRefusal = false;
     this.setState('open');
     this.alive(generation);
+  }
+
+  /** A channel's subscription moved on: tell its handlers and the client's listeners. */
+  protected subscriptionState(channel: string, state: SubscriptionState, error?: RealtimeError): void {
+    const entry = this.channels.get(channel);
+    if (!entry) return;
+    if (entry.status.state === state && entry.status.error === error) return;
+    entry.status = error ? { channel, state, error } : { channel, state };
+    if (this.options.debug) console.debug('[realtime] subscription', channel, state, error ?? '');
+    for (const h of [...entry.handlers]) h.state?.(entry.status);
+    this.emitter.emit('subscription', entry.status);
+  }
+
+  /** Every channel back to `subscribing` (a new link is on its way), except those refused. */
+  protected resubscribing(): void {
+    for (const [channel, entry] of this.channels) {
+      if (entry.status.state !== 'refused') this.subscriptionState(channel, 'subscribing');
+    }
   }
 
   /** Something arrived (an event, a heartbeat, a pong): the watchdog starts over. */
@@ -176,6 +279,7 @@ export abstract class BaseClient implements Realtime {
     if (!entry || !isEventId(event.id)) return;
     if (!isNewEvent(event.id, entry.last)) return;
     entry.last = event.id;
+    if (entry.status.state !== 'subscribed' && entry.status.state !== 'resetting') this.subscriptionState(event.channel, 'subscribed');
     for (const h of [...entry.handlers]) {
       try {
         h.event?.(event);
@@ -197,31 +301,42 @@ export abstract class BaseClient implements Realtime {
     if (generation !== this.generation) return;
     const entry = this.channels.get(info.channel);
     if (!entry) return;
+    this.subscriptionState(info.channel, 'resetting');
     for (const h of [...entry.handlers]) h.reset?.(info);
     this.emitter.emit('reset', info);
   }
 
   protected error(error: RealtimeError): void {
+    if (this.options.debug) console.debug('[realtime] error', error);
     this.emitter.emit('error', error);
   }
 
   /** The link died (or was declared dead): tear it down and retry after a back-off. */
   protected lost(generation: number, error?: RealtimeError): void {
     if (generation !== this.generation || this.current === 'closed') return;
-    if (error) this.emitter.emit('error', error);
+    if (error) this.error(error);
     this.generation++;
     this.clearTimers();
     if (this.linked) this.closeLink();
     this.linked = false;
-    if (this.channels.size === 0) {
+    this.resubscribing();
+    if (!this.needed()) {
       this.setState('idle');
       return;
     }
-    if (!this.env.online()) {
-      this.setState('offline');
+    if (this.tokenRefused && this.refreshedAfterRefusal) {
+      // Refused again with a token fetched after the first refusal: retrying would only hammer the gateway.
+      this.setState('stopped', error ?? { code: 'unauthorized', message: 'The token was refused' });
       return;
     }
-    this.setState('reconnecting');
+    if (this.attempt >= this.options.maxReconnectAttempts) {
+      this.setState('stopped', error);
+      return;
+    }
+    if (!this.env.online()) {
+      this.setState('offline', error);
+      return;
+    }
     const delay = Math.max(this.serverRetryMs > 0 ? Math.min(this.serverRetryMs, this.options.maxReconnectDelay) : 0,
       backoffDelay(this.attempt, this.options.minReconnectDelay, this.options.maxReconnectDelay, this.env.random));
     this.attempt++;
@@ -229,11 +344,20 @@ export abstract class BaseClient implements Realtime {
       this.reconnectTimer = null;
       this.connect();
     }, delay);
+    this.setState('reconnecting', error, this.env.now() + delay);
   }
 
-  protected async token(): Promise<string | null> {
-    if (!this.options.getToken) return null;
-    return (await this.options.getToken(this.tokenRefused)) ?? null;
+  /** The token for a link or a request: `getToken` (asked for a fresh one after a refusal), else `token`. */
+  protected async token(forceRefresh = false): Promise<string | null> {
+    const refresh = forceRefresh || this.tokenRefused;
+    if (this.tokenRefused) this.refreshedAfterRefusal = true;
+    if (this.options.getToken) return (await this.options.getToken(refresh)) ?? null;
+    return this.options.token ?? null;
+  }
+
+  /** The gateway refused the token: the next link asks for a fresh one, and a second refusal stops. */
+  protected refused(): void {
+    this.tokenRefused = true;
   }
 
   protected entry(channel: string): ChannelEntry | undefined {
@@ -242,7 +366,7 @@ export abstract class BaseClient implements Realtime {
 
   private connect(): void {
     if (this.current === 'closed' || this.linked) return;
-    if (this.channels.size === 0) {
+    if (!this.needed()) {
       this.setState('idle');
       return;
     }
@@ -250,7 +374,7 @@ export abstract class BaseClient implements Realtime {
       this.setState('offline');
       return;
     }
-    this.setState(this.everOpened || this.attempt > 0 ? 'reconnecting' : 'connecting');
+    this.setState(this.everOpened || this.attempt > 0 ? 'reconnecting' : 'connecting', this.info.reason);
     const generation = ++this.generation;
     this.linked = true;
     // A link that never answers is dead too.
@@ -265,14 +389,14 @@ export abstract class BaseClient implements Realtime {
     queueMicrotask(() => {
       this.syncQueued = false;
       if (this.current === 'closed') return;
-      if (this.channels.size === 0) {
+      if (!this.needed()) {
         this.generation++;
         this.clearTimers();
         if (this.linked) this.closeLink();
         this.linked = false;
         this.setState('idle');
       } else if (!this.linked) {
-        if (this.reconnectTimer === null) this.connect();
+        if (this.reconnectTimer === null && this.current !== 'stopped') this.connect();
       } else {
         this.syncLink();
       }
@@ -287,15 +411,17 @@ export abstract class BaseClient implements Realtime {
       this.clearTimers();
       if (this.linked) this.closeLink();
       this.linked = false;
-      if (this.channels.size > 0) this.setState('offline');
+      this.resubscribing();
+      if (this.needed()) this.setState('offline');
     } else {
       this.retryNow();
     }
   }
 
-  /** Skips what is left of a back-off (the network came back, the page became visible again). */
-  private retryNow(): void {
-    if (this.current === 'closed' || this.linked || this.channels.size === 0) return;
+  /** Skips what is left of a back-off (the network came back, the page became visible again, `reconnect()`). */
+  private retryNow(force = false): void {
+    if (this.current === 'closed' || this.linked || !this.needed()) return;
+    if (this.current === 'stopped' && !force) return;
     if (this.reconnectTimer !== null) this.env.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     this.attempt = 0;
@@ -309,9 +435,15 @@ export abstract class BaseClient implements Realtime {
     this.watchdogTimer = null;
   }
 
-  private setState(state: ConnectionState): void {
-    if (this.current === state) return;
+  private setState(state: ConnectionState, reason?: RealtimeError, retryAt?: number): void {
+    const info: ConnectionInfo = { state, attempt: this.attempt };
+    if (reason && state !== 'open') info.reason = reason;
+    if (retryAt !== undefined) info.retryAt = retryAt;
+    const changed = this.current !== state;
+    this.info = info;
     this.current = state;
-    this.emitter.emit('state', state);
+    if (this.options.debug && changed) console.debug('[realtime] connection', state, reason ?? '');
+    if (changed) this.emitter.emit('state', state);
+    this.emitter.emit('connection', info);
   }
 }

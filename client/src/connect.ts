@@ -14,7 +14,7 @@ export interface ConnectOptions extends ClientOptions {
 export function connect(options: ConnectOptions = {}): Realtime {
   const make = (): Realtime => (options.transport === 'sse' ? new SseClient(options) : new WebSocketClient(options));
   if (options.shareAcrossTabs === false) return make();
-  return SharedRealtime.create({ key: `${options.transport ?? 'websocket'} ${options.url ?? ''}`, create: make });
+  return SharedRealtime.create({ key: `${options.transport ?? 'websocket'} ${options.url ?? ''} ${options.wsPath ?? ''}`, create: make });
 }
 
 interface Held {
@@ -33,8 +33,12 @@ export class ClientRegistry {
 
   constructor(private readonly factory: (options: ConnectOptions) => Realtime = connect, private readonly lingerMs = 1000) {}
 
+  refreshTokens(): void {
+    for (const held of this.held.values()) held.client.refreshToken();
+  }
+
   acquire(options: ConnectOptions = {}): { client: Realtime; release: () => void } {
-    const key = `${options.transport ?? 'websocket'} ${options.url ?? ''} ${options.shareAcrossTabs !== false}`;
+    const key = `${options.transport ?? 'websocket'} ${options.url ?? ''} ${options.wsPath ?? ''} ${options.shareAcrossTabs !== false}`;
     let held = this.held.get(key);
     if (!held || held.client.state === 'closed') {
       held = { client: this.factory(options), users: 0 };

@@ -17,6 +17,8 @@ export interface Environment {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
   random(): number;
+  /** Epoch ms. */
+  now(): number;
   /** The page's origin, the default gateway URL. */
   origin(): string;
   online(): boolean;
@@ -35,6 +37,7 @@ export function defaultEnvironment(overrides: Partial<Environment> = {}): Enviro
     setTimeout: (fn, ms) => g.setTimeout(fn, ms),
     clearTimeout: (h) => g.clearTimeout(h),
     random: Math.random,
+    now: () => Date.now(),
     origin: () => (g.location ? g.location.origin : 'http://localhost:9080'),
     online: () => (g.navigator && typeof g.navigator.onLine === 'boolean' ? g.navigator.onLine : true),
     visible: () => (g.document ? g.document.visibilityState !== 'hidden' : true),

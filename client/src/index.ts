@@ -1,7 +1,9 @@
 export type {
-  Envelope, ConnectionState, ResetInfo, RealtimeError, SubscribeOptions, ChannelHandlers, Subscription,
-  ClientEvents, Realtime, TransportName,
+  Envelope, ConnectionState, ConnectionInfo, SubscriptionState, SubscriptionStatus, ResetInfo, RealtimeError,
+  SubscribeOptions, ChannelHandlers, Subscription, ClientEvents, Realtime, TransportName, PublishOptions, PublishAck,
 } from './types.js';
+export { PublishError } from './types.js';
+export { newIdempotencyKey } from './publish.js';
 export { BaseClient, DEFAULTS } from './client.js';
 export type { ClientOptions } from './client.js';
 export { SseClient } from './sse.js';
@@ -18,3 +20,9 @@ export { defaultEnvironment } from './environment.js';
 export type { Environment, WebSocketLike, WebSocketFactory } from './environment.js';
 export * from './api.js';
 export * from './streams.js';
+export { ChannelView, retryInSeconds, describeConnection } from './view.js';
+export type { ViewState, ViewSettings } from './view.js';
+export { RouteStream, TERMINAL_TYPES } from './route.js';
+export type { RouteRequest, RouteStreamOptions } from './route.js';
+export { councilScoreRequest, evaluateCreativeRequest, councilReplayRequest, evaluationIdOf } from './council.js';
+export type { CreativeInput } from './council.js';

@@ -1,7 +1,9 @@
 import { Emitter } from './emitter.js';
 import { compareIds, isChannelName, isNewEvent } from './ids.js';
+import { PublishError } from './types.js';
 import type {
-  ChannelHandlers, ClientEvents, ConnectionState, Envelope, Realtime, ResetInfo, SubscribeOptions, Subscription,
+  ChannelHandlers, ClientEvents, ConnectionInfo, ConnectionState, Envelope, PublishAck, PublishOptions, Realtime,
+  ResetInfo, SubscribeOptions, Subscription, SubscriptionStatus,
 } from './types.js';
 
 /** What the tabs of one origin say to each other. */
@@ -13,7 +15,12 @@ type Message =
   | { t: 'leader'; tab: string }
   | { t: 'event'; event: Envelope }
   | { t: 'reset'; info: ResetInfo }
-  | { t: 'state'; state: ConnectionState };
+  | { t: 'conn'; info: ConnectionInfo }
+  | { t: 'substate'; status: SubscriptionStatus }
+  | { t: 'pub'; tab: string; req: number; channel: string; type: string; data: Record<string, unknown>; options: PublishOptions }
+  | { t: 'puback'; tab: string; req: number; ack?: PublishAck; error?: { code: string; message: string; status?: number } }
+  | { t: 'reconnect' }
+  | { t: 'refresh' };
 
 interface LockManagerLike {
   request(name: string, callback: () => Promise<void>): Promise<unknown>;
@@ -37,8 +44,9 @@ export interface SharedOptions {
 }
 
 interface Local {
-  handlers: Set<ChannelHandlers>;
+  handlers: Set<ChannelHandlers<any>>;
   last?: string;
+  status: SubscriptionStatus;
 }
 
 /**
@@ -55,6 +63,11 @@ export class SharedRealtime implements Realtime {
   private readonly local = new Map<string, Local>();
   private readonly channel: BroadcastChannelLike;
   private current: ConnectionState = 'connecting';
+  private info: ConnectionInfo = { state: 'connecting', attempt: 0 };
+  private nextReq = 1;
+  /** Leader, before its connection exists: what waits for it. */
+  private readonly awaitingInner: Array<(inner: Realtime) => void> = [];
+  private readonly publishing = new Map<number, { resolve(a: PublishAck): void; reject(e: PublishError): void; timer: ReturnType<typeof setTimeout>; channel: string }>();
   private leading = false;
   private inner: Realtime | null = null;
   private readonly innerSubs = new Map<string, Subscription>();
@@ -94,6 +107,40 @@ export class SharedRealtime implements Realtime {
     return this.current;
   }
 
+  get connection(): ConnectionInfo {
+    return this.info;
+  }
+
+  publish(channel: string, type: string, data: Record<string, unknown>, options: PublishOptions = {}): Promise<PublishAck> {
+    if (this.closed) return Promise.reject(new PublishError('closed', 'This client is closed', channel));
+    if (this.leading) return this.withInner((inner) => inner.publish(channel, type, data, options));
+    // The leading tab publishes on its connection; this one waits for its answer, a while longer than it does.
+    const req = this.nextReq++;
+    return new Promise<PublishAck>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.publishing.delete(req);
+        reject(new PublishError('timeout', 'No ack from the tab holding the connection', channel));
+      }, (options.timeoutMs ?? 10_000) + 2000);
+      this.publishing.set(req, { resolve, reject, timer, channel });
+      this.post({ t: 'pub', tab: this.tab, req, channel, type, data, options });
+    });
+  }
+
+  private withInner<R>(use: (inner: Realtime) => Promise<R>): Promise<R> {
+    if (this.inner) return use(this.inner);
+    return new Promise<Realtime>((r) => this.awaitingInner.push(r)).then(use);
+  }
+
+  reconnect(): void {
+    if (this.leading) this.inner?.reconnect();
+    else this.post({ t: 'reconnect' });
+  }
+
+  refreshToken(): void {
+    if (this.leading) this.inner?.refreshToken();
+    else this.post({ t: 'refresh' });
+  }
+
   /** True in the tab that holds the real connection. */
   get isLeader(): boolean {
     return this.leading;
@@ -109,12 +156,12 @@ export class SharedRealtime implements Realtime {
     return out;
   }
 
-  subscribe(channel: string, handlers: ChannelHandlers, options: SubscribeOptions = {}): Subscription {
+  subscribe<T = Record<string, unknown>>(channel: string, handlers: ChannelHandlers<T>, options: SubscribeOptions = {}): Subscription {
     if (this.closed) throw new Error('This client is closed');
     if (!isChannelName(channel)) throw new Error(`Invalid channel name: ${JSON.stringify(channel)}`);
     let entry = this.local.get(channel);
     if (!entry) {
-      entry = { handlers: new Set(), last: options.since };
+      entry = { handlers: new Set(), last: options.since, status: { channel, state: 'subscribing' } };
       this.local.set(channel, entry);
       if (this.leading) this.want(channel, options.since);
       else this.post({ t: 'sub', tab: this.tab, channel, since: options.since });
@@ -124,6 +171,9 @@ export class SharedRealtime implements Realtime {
     let done = false;
     return {
       channel,
+      get status() {
+        return held.status;
+      },
       unsubscribe: () => {
         if (done) return;
         done = true;
@@ -144,6 +194,11 @@ export class SharedRealtime implements Realtime {
     (globalThis as any).removeEventListener?.('pagehide', this.onPageHide);
     this.inner?.close();
     this.inner = null;
+    for (const [req, p] of this.publishing) {
+      clearTimeout(p.timer);
+      this.publishing.delete(req);
+      p.reject(new PublishError('closed', 'This client is closed', p.channel));
+    }
     this.channel.close();
     this.releaseLock?.();
     this.setState('closed');
@@ -162,12 +217,17 @@ export class SharedRealtime implements Realtime {
       this.wanted = null;
       const inner = this.options.create();
       this.inner = inner;
-      inner.on('state', (s) => {
-        this.setState(s);
-        this.post({ t: 'state', state: s });
+      inner.on('connection', (info) => {
+        this.setInfo(info);
+        this.post({ t: 'conn', info });
+      });
+      inner.on('subscription', (status) => {
+        this.subState(status);
+        this.post({ t: 'substate', status });
       });
       inner.on('error', (e) => this.emitter.emit('error', e));
       for (const [c, since] of wanted) this.hold(c, since);
+      this.awaitingInner.splice(0).forEach((f) => f(inner));
     }, this.options.helloWindowMs ?? 150);
   }
 
@@ -211,7 +271,7 @@ export class SharedRealtime implements Realtime {
         if (!this.leading) return;
         this.remote.set(message.tab, new Set(message.channels.map(([c]) => c)));
         for (const [c, since] of message.channels) this.want(c, since);
-        this.post({ t: 'state', state: this.current });
+        this.post({ t: 'conn', info: this.info });
         return;
       case 'sub':
         if (!this.leading) return;
@@ -242,8 +302,34 @@ export class SharedRealtime implements Realtime {
       case 'reset':
         if (!this.leading) this.resetLocal(message.info);
         return;
-      case 'state':
-        if (!this.leading) this.setState(message.state === 'closed' ? 'reconnecting' : message.state);
+      case 'conn':
+        if (!this.leading) this.setInfo(message.info.state === 'closed' ? { ...message.info, state: 'reconnecting' } : message.info);
+        return;
+      case 'substate':
+        if (!this.leading) this.subState(message.status);
+        return;
+      case 'pub':
+        if (!this.leading) return;
+        this.withInner((inner) => inner.publish(message.channel, message.type, message.data, message.options)).then(
+          (ack) => this.post({ t: 'puback', tab: message.tab, req: message.req, ack }),
+          (e: PublishError) => this.post({ t: 'puback', tab: message.tab, req: message.req,
+            error: { code: e.code ?? 'error', message: String(e.message), status: e.status } }));
+        return;
+      case 'puback': {
+        if (message.tab !== this.tab) return;
+        const p = this.publishing.get(message.req);
+        if (!p) return;
+        clearTimeout(p.timer);
+        this.publishing.delete(message.req);
+        if (message.ack) p.resolve(message.ack);
+        else p.reject(new PublishError(message.error?.code ?? 'error', message.error?.message ?? '', p.channel, message.error?.status));
+        return;
+      }
+      case 'reconnect':
+        if (this.leading) this.inner?.reconnect();
+        return;
+      case 'refresh':
+        if (this.leading) this.inner?.refreshToken();
         return;
     }
   }
@@ -275,9 +361,23 @@ export class SharedRealtime implements Realtime {
   }
 
   private setState(state: ConnectionState): void {
-    if (state === this.current) return;
-    this.current = state;
-    this.emitter.emit('state', state);
+    this.setInfo({ state, attempt: 0 });
+  }
+
+  private setInfo(info: ConnectionInfo): void {
+    const changed = info.state !== this.current;
+    this.info = info;
+    this.current = info.state;
+    if (changed) this.emitter.emit('state', info.state);
+    this.emitter.emit('connection', info);
+  }
+
+  private subState(status: SubscriptionStatus): void {
+    const entry = this.local.get(status.channel);
+    if (!entry) return;
+    entry.status = status;
+    for (const h of [...entry.handlers]) h.state?.(status);
+    this.emitter.emit('subscription', status);
   }
 }
 

@@ -1,6 +1,7 @@
+import { publish } from './api.js';
 import { BaseClient, ClientOptions } from './client.js';
 import { SseMessage, SseParser } from './sse-parser.js';
-import type { Envelope, TransportName } from './types.js';
+import type { Envelope, PublishAck, PublishOptions, TransportName } from './types.js';
 
 /** How long an old stream stays open after its replacement is live, for what it still had in flight. */
 const OVERLAP_MS = 500;
@@ -29,6 +30,14 @@ export class SseClient extends BaseClient {
 
   constructor(options: ClientOptions = {}) {
     super(options);
+  }
+
+  /** SSE only receives: a publish goes over HTTP, with the connection's token source. */
+  publish(channel: string, type: string, data: Record<string, unknown>, options: PublishOptions = {}): Promise<PublishAck> {
+    return publish(channel, type, data, {
+      url: this.baseUrl, fetch: this.env.fetch, getToken: (refresh) => this.token(refresh),
+      idempotencyKey: options.idempotencyKey, fallback: options.fallback,
+    });
   }
 
   protected openLink(generation: number): void {
@@ -73,7 +82,9 @@ export class SseClient extends BaseClient {
   private start(generation: number, channels: string[], resume: boolean): Stream {
     const stream: Stream = { channels, key: channels.join('\n'), controller: new AbortController(), live: false };
     this.run(generation, stream, resume ? this.resumeFrom(channels) : undefined).catch((e) => {
-      if (!stream.controller.signal.aborted) this.streamFailed(generation, stream, 'network', String(e?.message ?? e));
+      if (!stream.controller.signal.aborted) {
+        this.streamFailed(generation, stream, 'unreachable', `The gateway is unreachable (${e?.message ?? e})`);
+      }
     });
     return stream;
   }
@@ -90,9 +101,14 @@ export class SseClient extends BaseClient {
     });
     if (!response.ok || !response.body) {
       const problem = await response.json().catch(() => null) as { code?: string; detail?: string } | null;
-      if (response.status === 401) this.tokenRefused = true;
-      this.streamFailed(generation, stream, problem?.code ?? 'http_' + response.status,
-        problem?.detail ?? `The stream answered ${response.status}`, response.status);
+      if (response.status === 401) this.refused();
+      const code = problem?.code ?? 'http_' + response.status;
+      const detail = problem?.detail ?? `The stream answered ${response.status}`;
+      if (response.status >= 400 && response.status < 500 && response.status !== 401 && response.status !== 429) {
+        // One stream carries every channel: a refusal (forbidden, unknown namespace) refuses them all.
+        for (const c of stream.channels) this.subscriptionState(c, 'refused', { code, message: detail, channel: c, status: response.status });
+      }
+      this.streamFailed(generation, stream, code, detail, response.status);
       return;
     }
     if (stream === this.stream) this.opened(generation);
@@ -116,6 +132,7 @@ export class SseClient extends BaseClient {
     switch (m.event) {
       case 'position': {
         stream.live = true;
+        for (const c of stream.channels) this.subscriptionState(c, 'subscribed');
         if (stream.channels.length === 1) {
           const data = parse(m.data) as { position?: string } | null;
           if (data?.position) this.position(generation, stream.channels[0], data.position);
@@ -134,7 +151,7 @@ export class SseClient extends BaseClient {
       case 'unauthorized': {
         // The token expired or was revoked: the next connection asks the page for a fresh one.
         const data = parse(m.data) as { reason?: string } | null;
-        this.tokenRefused = true;
+        this.refused();
         this.streamFailed(generation, stream, 'unauthorized', data?.reason ?? 'The token was refused');
         return;
       }

@@ -134,3 +134,74 @@ function num(v: unknown): number | undefined {
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
+
+export interface AbVariant {
+  name: string;
+  exposures: number;
+  conversions: number;
+  /** conversions / exposures (null with no exposures). */
+  rate: number | null;
+  /** Relative to the control (null for the control, or when it cannot be computed). */
+  lift: number | null;
+  /** 95 % interval of the rate difference against the control. */
+  ci95: [number, number] | null;
+  pValue: number | null;
+  significant: boolean | null;
+}
+
+export interface AbTestView {
+  testId?: string;
+  /** The first is the control. */
+  variants: AbVariant[];
+  /** The variant significantly best, the control if every other is significantly worse, else null. */
+  winner: string | null;
+  alpha?: number;
+  updatedAt?: string;
+}
+
+export const initialAbTest: AbTestView = { variants: [], winner: null };
+
+/** `ab_test_update` as the gateway derives it (DESIGN §10). */
+export function reduceAbTest(view: AbTestView, event: Envelope): AbTestView {
+  if (event.type !== 'ab_test_update') return view;
+  const d = event.data as Record<string, any>;
+  if (!Array.isArray(d.variants)) return view;
+  const variants: AbVariant[] = d.variants.filter((v: any) => v && typeof v.name === 'string').map((v: any) => ({
+    name: v.name, exposures: num(v.exposures) ?? 0, conversions: num(v.conversions) ?? 0, rate: num(v.rate) ?? null,
+    lift: num(v.lift) ?? null, ci95: Array.isArray(v.ci95) && v.ci95.length === 2 ? [v.ci95[0], v.ci95[1]] : null,
+    pValue: num(v.pValue) ?? null, significant: typeof v.significant === 'boolean' ? v.significant : null,
+  }));
+  return { testId: str(d.testId) ?? view.testId, variants, winner: str(d.winner) ?? null, alpha: num(d.alpha), updatedAt: event.ts };
+}
+
+/** One entity's live figures, whatever its stream: what `useLiveMetrics` shows. */
+export interface LiveFigures {
+  figures: Record<string, number | null>;
+  updatedAt?: string;
+}
+
+export const initialFigures: LiveFigures = { figures: {} };
+
+/**
+ * The numbers of an entity's latest event: a campaign's metrics (their values), a job's progress,
+ * frame, fps and ETA, an A/B test's rate per variant; for any other event, its top-level numbers.
+ */
+export function reduceFigures(view: LiveFigures, event: Envelope): LiveFigures {
+  const d = event.data as Record<string, any>;
+  const figures: Record<string, number | null> = { ...view.figures };
+  if (event.type === 'metrics_update' && d.metrics && typeof d.metrics === 'object') {
+    for (const [k, m] of Object.entries(d.metrics as Record<string, any>)) figures[k] = num(m?.value) ?? null;
+  } else if (event.type === 'ab_test_update' && Array.isArray(d.variants)) {
+    for (const v of d.variants) if (v && typeof v.name === 'string') figures[v.name] = num(v.rate) ?? null;
+  } else {
+    let any = false;
+    for (const [k, v] of Object.entries(d)) {
+      if (typeof v === 'number' && Number.isFinite(v)) {
+        figures[k] = v;
+        any = true;
+      }
+    }
+    if (!any) return view;
+  }
+  return { figures, updatedAt: event.ts };
+}

@@ -58,10 +58,20 @@ export class FakeGateway {
   readonly ws: FakeWebSocket[] = [];
   /** While false, new connections hang (no answer): a dead network. */
   answering = true;
+  /** Channels a subscribe or publish is refused on (`forbidden`). */
+  readonly forbidden = new Set<string>();
+  /** Idempotency keys published, per channel: the first publish's id. */
+  readonly keys = new Map<string, string>();
+  /** Publishes the gateway takes in but whose ack is lost with the connection (it drops right after). */
+  dropBeforeAck = 0;
+  /** When set, an `auth` op must carry one of these tokens (else close 1008); they last `tokenTtlMs`. */
+  tokens: Set<string> | null = null;
+  tokenTtlMs = 60_000;
+  now: () => number = () => 0;
 
-  publish(channel: string, data: Record<string, unknown> = {}): string {
+  publish(channel: string, data: Record<string, unknown> = {}, type = 'tick'): string {
     const id = `${1000 + ++this.n}-0`;
-    const envelope: Envelope = { id, channel, type: 'tick', ts: new Date(0).toISOString(), data };
+    const envelope: Envelope = { id, channel, type, ts: new Date(0).toISOString(), data };
     if (!this.history.has(channel)) this.history.set(channel, []);
     this.history.get(channel)!.push({ id, envelope });
     for (const c of this.sse) c.live(envelope);
@@ -110,10 +120,12 @@ export class FakeGateway {
 
   env(clock: FakeClock, extra: Partial<Environment> = {}): Partial<Environment> {
     const gateway = this;
+    this.now = () => clock.now;
     return {
       setTimeout: clock.setTimeout,
       clearTimeout: clock.clearTimeout,
       random: () => 0.5,
+      now: () => clock.now,
       origin: () => 'http://gateway.test',
       online: () => true,
       visible: () => true,
@@ -251,7 +263,32 @@ export class FakeWebSocket implements WebSocketLike {
   send(data: string): void {
     const m = JSON.parse(data);
     this.sent.push(m);
-    if (m.op === 'subscribe') {
+    if (m.op === 'auth') {
+      if (this.gateway.tokens && !this.gateway.tokens.has(m.token)) {
+        this.close();
+        queueMicrotask(() => this.onclose?.({ code: 1008, reason: 'invalid token' }));
+        return;
+      }
+      const expiresAt = new Date(this.gateway.now() + this.gateway.tokenTtlMs).toISOString();
+      this.push(JSON.stringify({ op: 'authenticated', subject: 'ann', expiresAt, ref: m.ref }));
+    } else if (m.op === 'publish') {
+      if (this.gateway.forbidden.has(m.channel)) {
+        this.push(JSON.stringify({ op: 'error', code: 'forbidden', message: 'not yours', ref: m.ref }));
+        return;
+      }
+      const k = m.channel + ' ' + m.idempotencyKey;
+      const first = m.idempotencyKey ? this.gateway.keys.get(k) : undefined;
+      const id = first ?? this.gateway.publish(m.channel, m.data, m.type);
+      if (!first && m.idempotencyKey) this.gateway.keys.set(k, id);
+      if (this.gateway.dropBeforeAck > 0) {
+        this.gateway.dropBeforeAck--;
+        this.drop();
+        return;
+      }
+      this.push(JSON.stringify({ op: 'ack', id, delivery: 'cluster', ...(first ? { duplicate: true } : {}), ref: m.ref }));
+    } else if (m.op === 'subscribe' && this.gateway.forbidden.has(m.channel)) {
+      this.push(JSON.stringify({ op: 'error', code: 'forbidden', message: 'not yours', ref: m.ref }));
+    } else if (m.op === 'subscribe') {
       const out: unknown[] = [];
       let recovered = false;
       let events: Envelope[] = [];

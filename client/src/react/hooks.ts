@@ -1,218 +1,270 @@
-import { createContext, createElement, ReactNode, useContext, useEffect, useRef, useState } from 'react';
-import { ApiOptions, fetchHistory, GatewayStatsSnapshot, watchStats } from '../api.js';
-import { ClientRegistry, ConnectOptions, pageClients } from '../connect.js';
 import {
-  Alert, CampaignView, CouncilView, initialCampaign, initialCouncil, initialJob, JobView, reduceAlerts,
-  reduceCampaign, reduceCouncil, reduceJob,
-} from '../streams.js';
-import type { ConnectionState, Envelope, RealtimeError, ResetInfo, TransportName } from '../types.js';
+  createContext, createElement, ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState,
+} from 'react';
+import { ApiOptions, GatewayStatsSnapshot, watchStats } from '../api.js';
+import { ClientRegistry, ConnectOptions, pageClients } from '../connect.js';
+import { PublishError } from '../types.js';
+import type {
+  ConnectionInfo, ConnectionState, Envelope, PublishAck, PublishOptions, Realtime, RealtimeError, ResetInfo,
+  SubscriptionStatus, TransportName,
+} from '../types.js';
+import { ChannelView, ViewSettings, ViewState } from '../view.js';
 
 /**
- * Thin hooks: React state only. Connections, resume, heartbeats and tab sharing live in the
- * React-free core; every hook of a page shares one connection per gateway and transport.
+ * Thin hooks: React state only. Connections, resume, heartbeats, tab sharing and the view states
+ * live in the React-free core (`ChannelView`); every hook of a page shares one connection per
+ * gateway and transport.
  */
 
-const RegistryContext = createContext<{ registry: ClientRegistry; options: ConnectOptions }>({ registry: pageClients, options: {} });
-
-/** Sets the gateway URL, token callback and defaults for the hooks below it. */
-export function RealtimeProvider(props: { options?: ConnectOptions; registry?: ClientRegistry; children?: ReactNode }) {
-  const value = useRef({ registry: props.registry ?? pageClients, options: props.options ?? {} }).current;
-  return createElement(RegistryContext.Provider, { value }, props.children);
+interface ProviderValue {
+  registry: ClientRegistry;
+  /** The provider's options as last rendered: read at each use, never frozen. */
+  latest: { current: ConnectOptions };
+  url: string | undefined;
+  transport: TransportName | undefined;
+  share: boolean | undefined;
 }
 
-export interface ChannelOptions {
+const DEFAULT_PROVIDER: ProviderValue = {
+  registry: pageClients, latest: { current: {} }, url: undefined, transport: undefined, share: undefined,
+};
+
+const RealtimeContext = createContext<ProviderValue>(DEFAULT_PROVIDER);
+
+/** The token from the provider's options as they are now: `getToken`, else `token`. */
+function tokenSource(latest: { current: ConnectOptions }) {
+  return (refresh: boolean) => {
+    const o = latest.current;
+    return o.getToken ? o.getToken(refresh) : o.token ?? null;
+  };
+}
+
+function connectOptions(p: ProviderValue, transport: TransportName): ConnectOptions {
+  return { ...p.latest.current, transport, getToken: tokenSource(p.latest) };
+}
+
+/**
+ * Sets the gateway URL, token and defaults for the hooks below it. Options are read as they are at
+ * each render: a new `url`, `transport` or `shareAcrossTabs` moves the hooks to that connection; a
+ * new `token` or `getToken` is asked for a fresh token and, over a WebSocket, sent in place with no
+ * reconnect. The other settings (delays, caps) apply to connections made after they change.
+ */
+export function RealtimeProvider(props: { options?: ConnectOptions; registry?: ClientRegistry; children?: ReactNode }) {
+  const options = props.options ?? {};
+  const latest = useRef(options);
+  latest.current = options;
+  const registry = props.registry ?? pageClients;
+  const value = useMemo<ProviderValue>(() => ({
+    registry, latest, url: options.url, transport: options.transport, share: options.shareAcrossTabs,
+  }), [registry, options.url, options.transport, options.shareAcrossTabs]);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    registry.refreshTokens();
+  }, [registry, options.token, options.getToken]);
+  return createElement(RealtimeContext.Provider, { value }, props.children);
+}
+
+/** The HTTP API's options under the provider: its URL and its token source. */
+export function useApiOptions(): ApiOptions {
+  const p = useContext(RealtimeContext);
+  return useMemo(() => ({ url: p.url, getToken: tokenSource(p.latest) }), [p]);
+}
+
+/** The page's connection for a transport, held while the component is mounted. */
+function useClient(transport: TransportName | undefined, enabled = true): Realtime | null {
+  const p = useContext(RealtimeContext);
+  const t = transport ?? p.transport ?? 'websocket';
+  const [client, setClient] = useState<Realtime | null>(null);
+  useEffect(() => {
+    if (!enabled) return;
+    const held = p.registry.acquire(connectOptions(p, t));
+    setClient(held.client);
+    return () => {
+      setClient(null);
+      held.release();
+    };
+  }, [p, t, enabled]);
+  return client;
+}
+
+/**
+ * Publishes through the provider's connection (over the WebSocket by default: acked, queued while
+ * reconnecting; over HTTP with SSE), with its token source.
+ */
+export function usePublish(options: { transport?: TransportName } = {}):
+  <D extends Record<string, unknown>>(channel: string, type: string, data: D, publishOptions?: PublishOptions) => Promise<PublishAck> {
+  const client = useClient(options.transport);
+  const ref = useRef(client);
+  ref.current = client;
+  return useCallback((channel, type, data, publishOptions) => {
+    if (!ref.current) return Promise.reject(new Error('Not mounted yet'));
+    return ref.current.publish(channel, type, data, publishOptions);
+  }, []);
+}
+
+export interface ChannelOptions<T = Record<string, unknown>> {
   transport?: TransportName;
   /** Resume after this id on first subscribe. */
   since?: string;
-  /** Events kept in `events` (the newest). Default 100. */
+  /** Events kept in `events` (the newest), and history read. Default 100. */
   keep?: number;
   /** Start with the channel's recent history (up to `keep`), then go live from its position. */
   history?: boolean;
-  onEvent?: (event: Envelope) => void;
+  onEvent?: (event: Envelope<T>) => void;
+  /** Called on a reset, before the view reloads. */
   onReset?: (info: ResetInfo) => void;
+  /** Another gateway endpoint than the provider's: its base URL and WebSocket path. */
+  endpoint?: { url: string; wsPath?: string };
 }
 
-export interface ChannelState {
-  events: Envelope[];
-  lastEvent: Envelope | undefined;
+/** What every channel hook returns beside its data. */
+export interface LiveState {
+  /** The connection's state: `connection.state`. */
   status: ConnectionState;
+  /** The connection's state with its reason and the time of the next attempt. */
+  connection: ConnectionInfo;
+  /** Each channel's subscription: subscribing, subscribed, refused (with the problem's code), resetting. */
+  subscriptions: Record<string, SubscriptionStatus>;
+  /** What is wrong now (cleared when it no longer holds). */
   error: RealtimeError | undefined;
-  /** How many resets (history gaps) the channels had: state built from events should reload. */
+  /** After a reset, until the view is reloaded: the data shown is the last the page had. */
+  stale: boolean;
+  /** Reading history, before any of it is shown. */
+  loading: boolean;
   resets: number;
+  /** Try again now (after a stop, or to skip a back-off). */
+  reconnect(): void;
+  /** Publish on this hook's connection (WebSocket: acked, queued while reconnecting; SSE: over HTTP). */
+  publish(channel: string, type: string, data: Record<string, unknown>, options?: PublishOptions): Promise<PublishAck>;
 }
 
-/** Subscribes to one or several channels for the component's lifetime. */
-export function useChannels(channels: string | string[] | null, options: ChannelOptions = {}): ChannelState {
-  const { registry, options: defaults } = useContext(RegistryContext);
+export interface StreamState<V> extends LiveState {
+  value: V;
+}
+
+export interface StreamOptions<V, T = Record<string, unknown>> extends ChannelOptions<T> {
+  /** Reload the view after a reset (see `ChannelView`); default: the channel's recent history again. */
+  reload?: (info: ResetInfo) => V | Promise<V>;
+}
+
+const IDLE_CONNECTION: ConnectionInfo = { state: 'idle', attempt: 0 };
+
+function idle<V>(value: V, loading = false): ViewState<V> {
+  return { value, stale: false, loading, connection: IDLE_CONNECTION, subscriptions: {}, error: undefined, resets: 0 };
+}
+
+/**
+ * The one hook every channel hook is made of: subscribes to channels and folds their events into a
+ * view with a reducer. `useChannels` (the list of events) and `useStream` (any view) behave alike:
+ * history first when asked, per-subscription states, and on a reset the last view kept, marked
+ * `stale`, while it reloads.
+ */
+export function useView<V, T = Record<string, unknown>>(channels: string | string[] | null, reduce: (view: V, event: Envelope<T>) => V,
+                                                        initial: V, options: StreamOptions<V, T> = {}): StreamState<V> {
+  const p = useContext(RealtimeContext);
   const list = channels === null ? [] : Array.isArray(channels) ? channels : [channels];
   const key = list.join('\n');
-  const transport = options.transport ?? defaults.transport ?? 'websocket';
-  const ref = useRef(options);
-  ref.current = options;
-  const [events, setEvents] = useState<Envelope[]>([]);
-  const [status, setStatus] = useState<ConnectionState>('idle');
-  const [error, setError] = useState<RealtimeError | undefined>();
-  const [resets, setResets] = useState(0);
+  const transport = options.transport ?? p.transport ?? 'websocket';
+  const settings = useRef<ViewSettings<V, T> & StreamOptions<V, T>>(null as unknown as ViewSettings<V, T>);
+  settings.current = { ...options, reduce, initial, api: { url: p.url, getToken: tokenSource(p.latest) } };
+  const [state, setState] = useState<ViewState<V>>(() => idle(initial, !!options.history && key !== ''));
+  const clientRef = useRef<Realtime | null>(null);
+  const endpointKey = options.endpoint ? `${options.endpoint.url} ${options.endpoint.wsPath ?? ''}` : '';
 
   useEffect(() => {
-    if (key === '') return;
-    const names = key.split('\n');
-    const keep = ref.current.keep ?? 100;
-    const { client, release } = registry.acquire({ ...defaults, transport });
-    let active = true;
-    setEvents([]);
-    setError(undefined);
-    setStatus(client.state);
-    const offState = client.on('state', (s) => active && setStatus(s));
-    const offError = client.on('error', (e) => {
-      if (active && (!e.channel || names.includes(e.channel))) setError(e);
-    });
-    const add = (event: Envelope) => {
-      if (!active) return;
-      ref.current.onEvent?.(event);
-      setEvents((list) => {
-        const next = list.length >= keep ? list.slice(list.length - keep + 1) : list.slice();
-        next.push(event);
-        return next;
-      });
-    };
-    const subs: Array<{ unsubscribe(): void }> = [];
-    const subscribe = (channel: string, since: string | undefined) => {
-      subs.push(client.subscribe(channel, {
-        event: add,
-        reset: (info) => {
-          if (!active) return;
-          setResets((n) => n + 1);
-          ref.current.onReset?.(info);
-        },
-      }, since ? { since } : {}));
-    };
-    if (ref.current.history) {
-      // History first, then live from the position history gave: nothing between them is lost.
-      const api: ApiOptions = { url: defaults.url };
-      Promise.all(names.map((c) => fetchHistory(c, { limit: keep }, api).then((page) => ({ c, page }))))
-        .then((pages) => {
-          if (!active) return;
-          const past = pages.flatMap(({ page }) => page.events);
-          past.forEach((e) => ref.current.onEvent?.(e));
-          setEvents(past.slice(-keep));
-          pages.forEach(({ c, page }) => subscribe(c, page.position));
-        })
-        .catch((e) => {
-          if (!active) return;
-          setError({ code: e?.code ?? 'history_failed', message: String(e?.message ?? e) });
-          names.forEach((c) => subscribe(c, ref.current.since));
-        });
-    } else {
-      names.forEach((c) => subscribe(c, ref.current.since));
+    if (key === '') {
+      setState(idle(settings.current.initial));
+      return;
     }
+    const endpoint = settings.current.endpoint;
+    const connect = connectOptions(p, transport);
+    const { client, release } = p.registry.acquire(endpoint ? { ...connect, url: endpoint.url, wsPath: endpoint.wsPath } : connect);
+    clientRef.current = client;
+    const view = new ChannelView<V, T>(client, key.split('\n'), () => settings.current);
+    setState(view.getSnapshot());
+    const off = view.subscribe(() => setState(view.getSnapshot()));
     return () => {
-      active = false;
-      subs.forEach((s) => s.unsubscribe());
-      offState();
-      offError();
+      off();
+      view.close();
+      clientRef.current = null;
       release();
     };
-  }, [key, transport, registry]);
+  }, [key, transport, p, endpointKey]);
 
-  return { events, lastEvent: events[events.length - 1], status, error, resets };
+  const reconnect = useCallback(() => clientRef.current?.reconnect(), []);
+  const publish = useCallback((channel: string, type: string, data: Record<string, unknown>, o?: PublishOptions) =>
+    clientRef.current ? clientRef.current.publish(channel, type, data, o)
+      : Promise.reject(new PublishError('closed', 'Not connected: the hook has no channel', channel)), []);
+  return {
+    value: state.value, status: state.connection.state, connection: state.connection, subscriptions: state.subscriptions,
+    error: state.error, stale: state.stale, loading: state.loading, resets: state.resets, reconnect, publish,
+  };
 }
 
-/** Channels over Server-Sent Events. */
-export function useSSE(channels: string | string[] | null, options: Omit<ChannelOptions, 'transport'> = {}): ChannelState {
-  return useChannels(channels, { ...options, transport: 'sse' });
+export interface ChannelState<T = Record<string, unknown>> extends LiveState {
+  events: Envelope<T>[];
+  lastEvent: Envelope<T> | undefined;
 }
 
-/** Channels over the WebSocket. */
-export function useWebSocket(channels: string | string[] | null, options: Omit<ChannelOptions, 'transport'> = {}): ChannelState {
-  return useChannels(channels, { ...options, transport: 'websocket' });
+function keepLast<T>(keep: number) {
+  return (list: Envelope<T>[], event: Envelope<T>): Envelope<T>[] => {
+    const next = list.length >= keep ? list.slice(list.length - keep + 1) : list.slice();
+    next.push(event);
+    return next;
+  };
 }
 
-export interface StreamState<V> {
-  value: V;
-  status: ConnectionState;
-  error: RealtimeError | undefined;
+const NO_EVENTS: never[] = [];
+
+/** Subscribes to one or several channels for the component's lifetime: their newest events, in arrival order. */
+export function useChannels<T = Record<string, unknown>>(channels: string | string[] | null,
+                                                        options: StreamOptions<Envelope<T>[], T> = {}): ChannelState<T> {
+  const keep = options.keep ?? 100;
+  const reduce = useMemo(() => keepLast<T>(keep), [keep]);
+  const { value, ...rest } = useView<Envelope<T>[], T>(channels, reduce, NO_EVENTS as Envelope<T>[], options);
+  return { ...rest, events: value, lastEvent: value[value.length - 1] };
 }
 
 /**
  * A channel folded into a view with a reducer, starting from the channel's recent history. On a
- * reset (history no longer reached back to where the page was) the view starts over from what
- * history still holds, which the server sends right after the reset (DESIGN §5).
+ * reset the last view stays, marked `stale`, until `options.reload` (default: the recent history
+ * again) gives the state as it is now.
  */
-export function useStream<V>(channel: string | null, reduce: (view: V, event: Envelope) => V, initial: V,
-                             options: Omit<ChannelOptions, 'onEvent' | 'history'> = {}): StreamState<V> {
-  const [value, setValue] = useState<V>(initial);
-  const reduceRef = useRef(reduce);
-  reduceRef.current = reduce;
-  const initialRef = useRef(initial);
-  useEffect(() => setValue(initialRef.current), [channel]);
-  const state = useChannels(channel, {
-    ...options,
-    history: true,
-    onEvent: (event) => setValue((v) => reduceRef.current(v, event)),
-    onReset: (info) => {
-      options.onReset?.(info);
-      setValue(initialRef.current);
-    },
-  });
-  return { value, status: state.status, error: state.error };
+export function useStream<V, T = Record<string, unknown>>(channel: string | null, reduce: (view: V, event: Envelope<T>) => V,
+                                                          initial: V, options: Omit<StreamOptions<V, T>, 'history'> = {}): StreamState<V> {
+  return useView<V, T>(channel, reduce, initial, { ...options, history: true });
 }
 
-/** A render job (`job:{jobId}`): stage, frame, fps, ETA, completion. */
-export function useRenderProgressStream(jobId: string | null, options?: ChannelOptions): StreamState<JobView> {
-  return useStream(jobId ? `job:${jobId}` : null, reduceJob, initialJob, options);
-}
-
-/** Any job's progress (`job:{jobId}`): the same stream, for jobs that are not renders. */
-export function useJobProgress(jobId: string | null, options?: ChannelOptions): StreamState<JobView> {
-  return useRenderProgressStream(jobId, options);
-}
-
-/** An AI council evaluation (`council:{evaluationId}`): each model's text and score, then the aggregate. */
-export function useCouncilScoreStream(evaluationId: string | null, options?: ChannelOptions): StreamState<CouncilView> {
-  return useStream(evaluationId ? `council:${evaluationId}` : null, reduceCouncil, initialCouncil, options);
-}
-
-/** A campaign's live metrics (`campaign:{campaignId}`), with deltas and directions. */
-export function useCampaignMetricsStream(campaignId: string | null, options?: ChannelOptions): StreamState<CampaignView> {
-  return useStream(campaignId ? `campaign:${campaignId}` : null, reduceCampaign, initialCampaign, options);
-}
-
-/** A user's alerts (`alerts:{userId}`), newest first, with `dismiss`. */
-export function useRealtimeAlerts(userId: string | null, options?: ChannelOptions & { keep?: number }):
-  StreamState<Alert[]> & { dismiss(id: string): void } {
-  const [dismissed, setDismissed] = useState<Set<string>>(new Set());
-  const keep = options?.keep ?? 5;
-  const state = useStream<Alert[]>(userId ? `alerts:${userId}` : null, (list, e) => reduceAlerts(list, e, keep + dismissed.size), [], options);
-  return {
-    ...state,
-    value: state.value.filter((a) => !dismissed.has(a.id)).slice(0, keep),
-    dismiss: (id) => setDismissed((s) => new Set(s).add(id)),
-  };
-}
-
-export interface LiveMetrics {
+export interface GatewayStats {
   stats: GatewayStatsSnapshot | undefined;
   /** Events published per second, one sample per interval, oldest first. */
   rate: number[];
   deliveredRate: number[];
+  /** The last read failed: the figures shown are from `stats.at` (stale). */
   error: string | undefined;
+  /** When the figures were read (epoch ms). */
+  at: number | undefined;
 }
 
 /** The gateway's own stats (`/api/realtime/stats`), read every `intervalMs`, with events per second. */
-export function useLiveMetrics(intervalMs = 1000, samples = 60, options: ApiOptions = {}): LiveMetrics {
-  const { options: defaults } = useContext(RegistryContext);
-  const url = options.url ?? defaults.url;
-  const [state, setState] = useState<LiveMetrics>({ stats: undefined, rate: [], deliveredRate: [], error: undefined });
+export function useGatewayStats(intervalMs = 1000, samples = 60, options: ApiOptions = {}): GatewayStats {
+  const api = useApiOptions();
+  const url = options.url ?? api.url;
+  const [state, setState] = useState<GatewayStats>({ stats: undefined, rate: [], deliveredRate: [], error: undefined, at: undefined });
   useEffect(() => watchStats(
     (s) => setState((prev) => ({
       stats: s.stats,
+      at: s.at,
       rate: [...prev.rate, s.publishedPerSecond].slice(-samples),
       deliveredRate: [...prev.deliveredRate, s.deliveredPerSecond].slice(-samples),
       error: undefined,
     })),
     (e) => setState((prev) => ({ ...prev, error: String((e as Error)?.message ?? e) })),
-    intervalMs, { ...options, url },
+    intervalMs, { getToken: api.getToken, ...options, url },
   ), [intervalMs, samples, url]);
   return state;
 }
