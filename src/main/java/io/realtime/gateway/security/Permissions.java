@@ -68,6 +68,16 @@ public class Permissions {
         throw refusal(caller, action.verb + " '" + channel.value() + "'");
     }
 
+    /** Whether the caller may: {@link #check} without the refusal. */
+    public boolean allows(Caller caller, Action action, ChannelName channel) {
+        try {
+            check(caller, action, channel);
+            return true;
+        } catch (InvalidInputException e) {
+            return false;
+        }
+    }
+
     /** The admin API's rule: the admin role, and a key configured (open mode has no users to act on). */
     public void checkAdmin(Caller caller) {
         if (!tokens.enabled()) {
