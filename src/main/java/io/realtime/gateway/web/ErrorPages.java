@@ -33,10 +33,37 @@ public class ErrorPages extends HttpServlet {
         // Asked for directly (not as an error page): there is nothing here.
         int status = statusAttribute instanceof Integer s ? s : HttpServletResponse.SC_NOT_FOUND;
         if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable error) {
-            LOG.log(Level.WARNING, "request failed", error);
-            status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+            if (notFound(error)) {
+                // How the container's file server says a static file is not there.
+                status = HttpServletResponse.SC_NOT_FOUND;
+            } else if (badUri(error)) {
+                // The container refusing the URI itself (an encoded slash, %2F): the client's input.
+                status = HttpServletResponse.SC_BAD_REQUEST;
+            } else {
+                LOG.log(Level.WARNING, "request failed", error);
+                status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+            }
         }
         write(response, status);
+    }
+
+    private static boolean notFound(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.FileNotFoundException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Liberty's message id for a request URI it will not decode (CWWWC0005I). */
+    private static boolean badUri(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("CWWWC0005I")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static void write(HttpServletResponse response, int status) throws IOException {
