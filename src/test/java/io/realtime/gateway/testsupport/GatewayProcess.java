@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  */
 public final class GatewayProcess implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    // Generous: on two shared cores under load a start has taken over two minutes.
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
 
     private final Process process;
     private final int httpPort;
