@@ -49,7 +49,9 @@ public class ErrorPages extends HttpServlet {
 
     private static boolean notFound(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.io.FileNotFoundException) {
+            // SRVE0190E: the container's "file not found", also thrown without the exception (WEB-INF/).
+            if (t instanceof java.io.FileNotFoundException
+                    || t.getMessage() != null && t.getMessage().contains("SRVE0190E")) {
                 return true;
             }
         }
