@@ -169,6 +169,21 @@ class RedTeamIT {
         }
     }
 
+    @Test
+    void aForeignPageCannotPublishThroughAnyPathVariantOfTheApi() throws Exception {
+        String cookie = "gateway_token=" + tokens.token("svc-victim", "publisher");
+        for (String path : List.of("/api/channels/job:cs/events", "//api/channels/job:cs/events",
+                "/api//channels/job:cs/events", "/./api/channels/job:cs/events", "/x/../api/channels/job:cs/events",
+                "/api;x=1/channels/job:cs/events", "/API/channels/job:cs/events", "/api/channels/job:cs/events/")) {
+            String body = "{\"type\":\"t\",\"data\":{}}";
+            String answer = rawExchange("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nOrigin: " + EVIL
+                    + "\r\nCookie: " + cookie + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+            assertTrue(answer.startsWith("HTTP/1.1 4"), path + ": " + answer);
+            assertFalse(answer.contains("SRVE") || answer.contains("Exception"), path + ": " + answer);
+        }
+    }
+
     // 2. Huge bodies without a token ----------------------------------------------------------------
 
     @Test
