@@ -74,7 +74,7 @@ public class AdminResource {
     public String disconnect(@PathParam("userId") String userId) {
         permissions.checkAdmin(authenticator.authenticate(request));
         int n = revocations.disconnectUser(userId);
-        return JsonFactories.object().add("user", userId).add("disconnected", n).build().toString();
+        return withCluster(JsonFactories.object().add("user", userId).add("disconnected", n)).build().toString();
     }
 
     @POST
@@ -111,7 +111,15 @@ public class AdminResource {
             throw new InvalidInputException(ErrorCode.BAD_REQUEST, "'exp' must be the token's expiry in epoch seconds");
         }
         int n = revocations.revokeToken(jti.getString(), until);
-        return JsonFactories.object().add("jti", jti.getString()).add("until", Instant.ofEpochMilli(until).toString())
-                .add("disconnected", n).build().toString();
+        return withCluster(JsonFactories.object().add("jti", jti.getString()).add("until", Instant.ofEpochMilli(until).toString())
+                .add("disconnected", n)).build().toString();
+    }
+
+    /**
+     * In cluster mode, whether Redis took the action ({@code "stored"}) or it is held here and
+     * retried until Redis is back ({@code "held"}; DESIGN §7): either way it stands.
+     */
+    private jakarta.json.JsonObjectBuilder withCluster(jakarta.json.JsonObjectBuilder answer) {
+        return revocations.clustered() ? answer.add("cluster", revocations.held() == 0 ? "stored" : "held") : answer;
     }
 }

@@ -17,12 +17,16 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** Reads request bodies within the size limit and parses them as JSON, with the right refusal. */
-final class JsonBodies {
+public final class JsonBodies {
 
     private JsonBodies() {
     }
 
-    static JsonStructure read(InputStream body, long declaredLength, int limit) {
+    /**
+     * At most {@code limit} bytes are read, whatever the client announced (a chunked body, a
+     * Content-Length that lies): past it, 413 {@code too_large} before anything is parsed.
+     */
+    public static JsonStructure read(InputStream body, long declaredLength, int limit) {
         if (declaredLength > limit) {
             throw tooLarge(limit);
         }

@@ -157,6 +157,8 @@ public class PublishResource {
                                  @Parameter(hidden = true) @HeaderParam("Content-Length") long length,
                                  @Context HttpServletRequest request, InputStream body) {
         Caller caller = authenticator.authenticate(request);
+        // The channels are in the body: what can be decided without it is decided first.
+        permissions.checkMayPublishSomewhere(caller);
         Fallback choice = fallback(fallback);
         JsonStructure json = JsonBodies.read(body, length, config.publishMaxBodyBytes());
         if (json.getValueType() != JsonValue.ValueType.ARRAY) {

@@ -47,6 +47,14 @@ public interface Broker extends AutoCloseable {
     History historyAfter(String channel, EventId since, HistoryPolicy policy);
 
     /**
+     * {@link #historyAfter} for a reader who subscribes to nothing (the history API): a broker that
+     * keeps per-channel state must not make any for a channel that has none.
+     */
+    default History readHistory(String channel, EventId since, HistoryPolicy policy) {
+        return historyAfter(channel, since, policy);
+    }
+
+    /**
      * This instance has its first local subscriber on {@code channel}. Returns once events of the
      * channel published from now on will be fired, so a subscriber that reads history afterwards
      * misses nothing.

@@ -394,7 +394,7 @@ public class ChannelManager {
      */
     public History history(ChannelName channel, EventId since) {
         String name = channel.value();
-        return broker.historyAfter(name, since == null ? EventId.ZERO : since, namespaces.history(name));
+        return broker.readHistory(name, since == null ? EventId.ZERO : since, namespaces.history(name));
     }
 
     /** The channels with local subscribers and, for each, its subscribers now: a copy, for reporting. */

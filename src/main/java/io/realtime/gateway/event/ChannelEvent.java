@@ -75,6 +75,7 @@ public final class ChannelEvent {
 
     @Override
     public String toString() {
-        return channel + "#" + id + " " + type;
+        // For log lines: a worker publishing through Redis stores its type as sent, so it is escaped.
+        return LogText.escape(channel + "#" + id + " " + type);
     }
 }

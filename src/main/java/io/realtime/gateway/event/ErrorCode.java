@@ -10,6 +10,8 @@ public enum ErrorCode {
     BAD_CHANNEL("bad_channel", 400, "Invalid channel name"),
     BAD_TYPE("bad_type", 422, "Invalid event type"),
     BAD_DATA("bad_data", 422, "Invalid event data"),
+    /** An event type the gateway keeps for its own events (DESIGN §7). */
+    RESERVED_TYPE("reserved_type", 422, "Reserved event type"),
     BAD_SINCE("bad_since", 400, "Invalid event id"),
     BAD_REQUEST("bad_request", 400, "Bad request"),
     UNKNOWN_NAMESPACE("unknown_namespace", 404, "Unknown namespace"),

@@ -39,7 +39,7 @@ public record EventDraft(ChannelName channel, String type, JsonObject data, Stri
     /** {@code data} itself is depth 1. */
     public static final int MAX_DATA_DEPTH = 32;
 
-    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    private static final Pattern TYPE = EventTypes.TYPE;
     private static final BigDecimal MAX_DOUBLE = new BigDecimal(Double.MAX_VALUE);
 
     /**
@@ -53,6 +53,10 @@ public record EventDraft(ChannelName channel, String type, JsonObject data, Stri
         if (!TYPE.matcher(typeText).matches()) {
             throw new InvalidInputException(ErrorCode.BAD_TYPE,
                     "'type' must match " + TYPE.pattern());
+        }
+        if (EventTypes.isReserved(typeText)) {
+            throw new InvalidInputException(ErrorCode.RESERVED_TYPE, "'type' " + typeText + " is reserved for the "
+                    + "gateway's own events (" + new java.util.TreeSet<>(EventTypes.RESERVED) + ")");
         }
         JsonObject object;
         if (data == null || data.getValueType() == JsonValue.ValueType.NULL) {

@@ -68,6 +68,35 @@ public class Permissions {
         throw refusal(caller, action.verb + " '" + channel.value() + "'");
     }
 
+    /**
+     * For a request whose channels are in its body (a batch): refuses an anonymous caller before the
+     * body is read when no namespace lets anyone publish, so a client without a token gets 401 for
+     * no work at all.
+     */
+    public void checkMayPublishSomewhere(Caller caller) {
+        if (!tokens.enabled() || !caller.isAnonymous()) {
+            return;
+        }
+        for (List<AccessRule> rules : publish.values()) {
+            for (AccessRule rule : rules) {
+                if (rule instanceof AccessRule.Anyone) {
+                    return;
+                }
+            }
+        }
+        throw refusal(caller, "publish");
+    }
+
+    /** Whether the caller may: {@link #check} without the refusal. */
+    public boolean allows(Caller caller, Action action, ChannelName channel) {
+        try {
+            check(caller, action, channel);
+            return true;
+        } catch (InvalidInputException e) {
+            return false;
+        }
+    }
+
     /** The admin API's rule: the admin role, and a key configured (open mode has no users to act on). */
     public void checkAdmin(Caller caller) {
         if (!tokens.enabled()) {

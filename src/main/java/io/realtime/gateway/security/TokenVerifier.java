@@ -72,6 +72,7 @@ public class TokenVerifier {
 
     private DefaultJWTProcessor<SecurityContext> processor;
     private RevokedTokens revoked;
+    private long clockSkewMs;
 
     protected TokenVerifier() {
         // for the CDI proxy
@@ -98,7 +99,9 @@ public class TokenVerifier {
                 .orElse(new JWTClaimsSet.Builder().build());
         DefaultJWTClaimsVerifier<SecurityContext> claims =
                 new DefaultJWTClaimsVerifier<>(audiences, exact, new HashSet<>(List.of("exp")), null);
-        claims.setMaxClockSkew(config.getOptionalValue("mp.jwt.verify.clock.skew", Integer.class).orElse(60));
+        int skewSeconds = config.getOptionalValue("mp.jwt.verify.clock.skew", Integer.class).orElse(60);
+        claims.setMaxClockSkew(skewSeconds);
+        clockSkewMs = skewSeconds * 1000L;
         processor = new DefaultJWTProcessor<>();
         JWSVerificationKeySelector<SecurityContext> byKeyId = new JWSVerificationKeySelector<>(algorithms, keys.get());
         processor.setJWSKeySelector((header, context) -> {
@@ -141,7 +144,13 @@ public class TokenVerifier {
         } catch (ParseException e) {
             throw unauthorized("The token is not a JWT");
         } catch (BadJOSEException | JOSEException e) {
-            throw unauthorized("The token was refused: " + e.getMessage());
+            // Our words, not the library's: its messages name the expected issuer and its own terms.
+            throw unauthorized(refusal(e));
+        }
+        if (claims.getIssueTime() != null
+                && claims.getIssueTime().getTime() > System.currentTimeMillis() + clockSkewMs) {
+            // A token dated ahead was made with a wrong clock or to outlive its revocation window.
+            throw unauthorized("The token is issued in the future (iat)");
         }
         try {
             String subject = claims.getSubject() != null ? claims.getSubject() : claims.getStringClaim("upn");
@@ -158,6 +167,33 @@ public class TokenVerifier {
         } catch (ParseException e) {
             throw unauthorized("The token's groups or upn claim is not of the right type");
         }
+    }
+
+    /** Why the token failed verification, in the gateway's words. */
+    static String refusal(Exception e) {
+        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("expired")) {
+            return "The token has expired";
+        }
+        if (m.contains("before use time") || m.contains("nbf")) {
+            return "The token is not valid yet (nbf)";
+        }
+        if (m.contains("audience")) {
+            return "The token is for another audience";
+        }
+        if (m.contains("iss")) {
+            return "The token is from another issuer";
+        }
+        if (m.contains("missing required claims")) {
+            return "The token lacks a required claim (exp)";
+        }
+        if (m.contains("unsecured") || m.contains("plain")) {
+            return "Unsigned tokens are refused";
+        }
+        if (e instanceof com.nimbusds.jose.proc.BadJWSException || m.contains("signature") || m.contains("key")) {
+            return "The token's signature or algorithm is not accepted";
+        }
+        return "The token was refused";
     }
 
     private static InvalidInputException unauthorized(String message) {

@@ -2,6 +2,7 @@ package io.realtime.gateway.sse;
 
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventEncoding;
+import io.realtime.gateway.event.EventTypes;
 
 /**
  * The frames SSE streams send. An event's frame for single-channel streams is made once and shared
@@ -10,7 +11,7 @@ import io.realtime.gateway.event.EventEncoding;
 final class SseFrames {
 
     private final EventEncoding<SseFrame> single =
-            new EventEncoding<>("sse", e -> SseFrame.event(e.type(), e.id().toString(), e.json()));
+            new EventEncoding<>("sse", e -> SseFrame.event(EventTypes.sseEventName(e.type()), e.id().toString(), e.json()));
     private final SseFrame connected = SseFrame.comment("connected");
     private final SseFrame heartbeat = SseFrame.comment("ping");
 
@@ -21,7 +22,7 @@ final class SseFrames {
 
     /** The event on a stream of several channels, under that stream's cursor. */
     SseFrame event(ChannelEvent event, String cursor) {
-        return SseFrame.event(event.type(), cursor, event.json());
+        return SseFrame.event(EventTypes.sseEventName(event.type()), cursor, event.json());
     }
 
     SseFrame control(String name, String data) {

@@ -49,7 +49,9 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         /** What the stream was about is over (a finished job): nothing more will come. */
         FINISHED,
         /** Its token expired or was revoked, or a token it sent was refused. */
-        UNAUTHORIZED
+        UNAUTHORIZED,
+        /** A token it sent made it one connection too many for its user (try again later). */
+        LIMIT
     }
 
     private final ChannelManager core;
@@ -64,6 +66,7 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     /** Why it closed, once it did: the reason events refused afterwards are counted under. */
     private volatile CloseCause closeCause;
     private final String address;
+    private final long openedAtMs = System.currentTimeMillis();
     private volatile Caller caller;
     /** The end of the caller's token, when it has one; replaced when a fresh token comes. */
     private ScheduledFuture<?> expiry;
@@ -100,6 +103,11 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     @Override
     public final Caller caller() {
         return caller;
+    }
+
+    @Override
+    public final long openedAtMs() {
+        return openedAtMs;
     }
 
     @Override
@@ -191,6 +199,11 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         return channels.contains(channel);
     }
 
+    /** The channels held now: what a fresh token's rights are checked against. */
+    public final java.util.List<String> heldChannels() {
+        return java.util.List.copyOf(channels);
+    }
+
     public final int subscriptionCount() {
         return channels.size();
     }
@@ -217,7 +230,7 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     static DropReason dropReason(CloseCause cause) {
         return switch (cause) {
             case SLOW -> DropReason.SLOW;
-            case TOO_BIG -> DropReason.LIMIT;
+            case TOO_BIG, LIMIT -> DropReason.LIMIT;
             case SHUTDOWN -> DropReason.SHUTDOWN;
             case UNAUTHORIZED -> DropReason.AUTH;
             // FINISHED: events of the channel that came after the stream's last one.

@@ -105,9 +105,14 @@ public class ConnectionRegistry {
 
     /** Ends every connection whose caller matches (a revoked user or token); @return how many */
     public int closeForAccess(Predicate<Caller> which, String detail) {
+        return closeConnectionsForAccess(c -> which.test(c.caller()), detail);
+    }
+
+    /** Ends the connections {@code which} picks, for access (a disconnect that names a time). */
+    public int closeConnectionsForAccess(Predicate<GatewayConnection> which, String detail) {
         int n = 0;
         for (GatewayConnection c : connections) {
-            if (which.test(c.caller())) {
+            if (which.test(c)) {
                 c.closeForAccess(detail);
                 n++;
             }

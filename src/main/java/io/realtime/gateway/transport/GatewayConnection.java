@@ -11,6 +11,11 @@ public interface GatewayConnection {
     /** Who the connection acts for: its token's subject, or anonymous. */
     Caller caller();
 
+    /** When the connection opened (epoch ms): a disconnect replayed later ends only those older than it. */
+    default long openedAtMs() {
+        return 0;
+    }
+
     /** The client's address, for per-address limits; null when the transport cannot tell. */
     String address();
 

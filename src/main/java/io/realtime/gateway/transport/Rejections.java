@@ -1,5 +1,6 @@
 package io.realtime.gateway.transport;
 
+import io.realtime.gateway.event.LogText;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.logging.Logger;
@@ -45,8 +46,10 @@ public class Rejections {
      */
     public void refused(String transport, String code, String client, String detail) {
         registry.counter(META, new Tag("transport", transport), new Tag("code", code)).inc();
-        LOG.info("Refused " + transport + " client " + client + ": " + code
-                + (detail == null ? "" : " (" + abbreviate(detail) + ")"));
+        // The client and the detail carry what the client sent (a path, an op, a channel name):
+        // escaped, so that no text of theirs starts a log line of its own.
+        LOG.info("Refused " + transport + " client " + LogText.escape(client) + ": " + code
+                + (detail == null ? "" : " (" + LogText.escape(detail) + ")"));
     }
 
     /**
@@ -60,7 +63,4 @@ public class Rejections {
         registry.counter(LIMITS, new Tag("limit", limit)).inc();
     }
 
-    private static String abbreviate(String s) {
-        return s.length() > 200 ? s.substring(0, 200) + "…" : s;
-    }
 }

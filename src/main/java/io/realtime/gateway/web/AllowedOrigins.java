@@ -63,7 +63,7 @@ public class AllowedOrigins {
     }
 
     /** {@code scheme://host[:port]} the request was addressed to, the default port left out as browsers do. */
-    static String ownOrigin(HttpServletRequest request) {
+    public static String ownOrigin(HttpServletRequest request) {
         String scheme = first(request.getHeader("X-Forwarded-Proto"));
         if (scheme == null) {
             scheme = request.getScheme();

@@ -67,11 +67,29 @@ public class GatewayEndpoint {
     @OnClose
     public void closed(Session session, CloseReason reason) {
         // Whoever closed it (client, or the server: 1013 too slow, 1009 too big, 1001 going away).
-        metrics.counter(CLOSES, new Tag("code", String.valueOf(reason.getCloseCode().getCode()))).inc();
+        metrics.counter(CLOSES, new Tag("code", codeLabel(reason.getCloseCode().getCode()))).inc();
         WebSocketConnection connection = sessions.connection(session);
         if (connection != null) {
             connection.close(ClientConnection.CloseCause.CLIENT, "closed by client: " + reason.getCloseCode().getCode());
         }
+    }
+
+    /**
+     * The label a close code counts under: the codes RFC 6455 defines as themselves, any other by
+     * range. A client chooses its own close code, and a label per value would let it grow the
+     * metrics without bound.
+     */
+    static String codeLabel(int code) {
+        if (code >= 1000 && code <= 1015) {
+            return String.valueOf(code);
+        }
+        if (code >= 3000 && code <= 3999) {
+            return "3xxx";
+        }
+        if (code >= 4000 && code <= 4999) {
+            return "4xxx";
+        }
+        return "other";
     }
 
     @OnError

@@ -1,6 +1,8 @@
 package io.realtime.gateway.websocket;
 
+import io.realtime.gateway.event.LogText;
 import io.realtime.gateway.security.Credentials;
+import io.realtime.gateway.web.AllowedOrigins;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.websocket.HandshakeResponse;
@@ -23,13 +25,24 @@ public class HandshakeCredentials extends ServerEndpointConfig.Configurator {
     private static final Logger LOG = Logger.getLogger(HandshakeCredentials.class.getName());
 
     /**
-     * Which origins may open a WebSocket is decided before the upgrade by {@code web.HandshakeOriginFilter}
-     * (DESIGN §7): the same-origin default needs the Host header, and this method is given the Origin
-     * alone. A handshake that reaches the endpoint has passed that filter.
+     * The origin check of DESIGN §7, made here as well as in {@code web.HandshakeOriginFilter}: this is
+     * the one place every handshake the container routes to the endpoint passes, whatever path
+     * spelling brought it. The same-origin default needs the Host the page was loaded from, which the
+     * upgrade's {@link HttpServletRequest} (served by CDI during the handshake) gives; without it only
+     * the configured origins pass. A refusal here is the container's 403.
      */
     @Override
     public boolean checkOrigin(String origin) {
-        return true;
+        if (origin == null) {
+            return true;
+        }
+        AllowedOrigins allowed = CDI.current().select(AllowedOrigins.class).get();
+        HttpServletRequest request = handshakeRequest();
+        boolean ok = allowed.allows(origin, request == null ? null : AllowedOrigins.ownOrigin(request));
+        if (!ok) {
+            LOG.info("Refused websocket handshake from origin " + LogText.escape(origin));
+        }
+        return ok;
     }
 
     @Override
@@ -56,10 +69,17 @@ public class HandshakeCredentials extends ServerEndpointConfig.Configurator {
      * in progress, whose request-scoped {@link HttpServletRequest} CDI still serves here.
      */
     private static String remoteAddress() {
+        HttpServletRequest request = handshakeRequest();
+        return request == null ? null : request.getRemoteAddr();
+    }
+
+    private static HttpServletRequest handshakeRequest() {
         try {
-            return CDI.current().select(HttpServletRequest.class).get().getRemoteAddr();
+            HttpServletRequest request = CDI.current().select(HttpServletRequest.class).get();
+            request.getMethod(); // the proxy answers only while the request is active
+            return request;
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "the handshake's client address is not available", e);
+            LOG.log(Level.WARNING, "the handshake's HTTP request is not available", e);
             return null;
         }
     }

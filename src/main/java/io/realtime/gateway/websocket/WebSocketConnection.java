@@ -257,7 +257,7 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
 
     private static CloseReason.CloseCode closeCode(CloseCause cause) {
         return switch (cause) {
-            case SLOW -> TRY_AGAIN_LATER;
+            case SLOW, LIMIT -> TRY_AGAIN_LATER;
             case WRITE_FAILED -> CloseReason.CloseCodes.CLOSED_ABNORMALLY;
             case TOO_BIG -> CloseReason.CloseCodes.TOO_BIG;
             case UNAUTHORIZED -> CloseReason.CloseCodes.VIOLATED_POLICY;

@@ -128,8 +128,25 @@ final class WebSocketProtocol {
             throw new InvalidInputException(ErrorCode.UNAUTHORIZED, "A connection keeps its user: this token is "
                     + "for another subject; open a new connection");
         }
-        connection.authorize(next, guards.scheduler());
+        try {
+            connection.authorize(next, guards.scheduler());
+        } catch (LimitException e) {
+            // The same answer as a connection opened past the user's limit (DESIGN §7): close 1013.
+            guards.rejections().limitReached(e.limit());
+            guards.rejections().refused("websocket", e.code().wire(), client, e.getMessage());
+            connection.close(ClientConnection.CloseCause.LIMIT, "limit: " + e.getMessage());
+            return;
+        }
         connection.reply(frames.authenticated(next.subject(), next.expiresAtMs(), ref));
+        // A fresh token may carry fewer rights (a role taken away): what it may no longer read ends now.
+        for (String held : connection.heldChannels()) {
+            ChannelName channel = core.channel(held);
+            if (!guards.permissions().allows(next, Permissions.Action.SUBSCRIBE, channel)) {
+                connection.unsubscribe(held);
+                refuse(ErrorCode.FORBIDDEN, "User '" + next.subject() + "' may not subscribe to '" + held
+                        + "' any more: unsubscribed", ref);
+            }
+        }
     }
 
     private void subscribe(JsonObject message, JsonValue ref) {

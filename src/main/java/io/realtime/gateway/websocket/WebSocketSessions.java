@@ -26,7 +26,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import io.realtime.gateway.transport.ClientConnection;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The open WebSocket connections: creates them for the endpoint and pings them. Their close with
@@ -49,6 +52,7 @@ public class WebSocketSessions {
     private Heartbeat pings;
     private Authenticator authenticator;
     private ConnectionGuards guards;
+    private long authTimeoutMs;
 
     protected WebSocketSessions() {
         // for the CDI proxy
@@ -58,7 +62,9 @@ public class WebSocketSessions {
     public WebSocketSessions(ChannelManager core, ConnectionRegistry registry, TransportExecutors executors,
                              DeliveryThreads threads, GatewayConfig config, DeliveryStats stats,
                              Rejections rejections, Authenticator authenticator, Permissions permissions,
-                             PublishRate publishRate) {
+                             PublishRate publishRate,
+                             @ConfigProperty(name = "gateway.ws.auth-timeout-seconds") long authTimeoutSeconds) {
+        this.authTimeoutMs = authTimeoutSeconds * 1000;
         this.rejections = rejections;
         this.authenticator = authenticator;
         this.guards = new ConnectionGuards(authenticator, permissions, publishRate, rejections, executors.scheduler());
@@ -116,6 +122,17 @@ public class WebSocketSessions {
         }
         session.getUserProperties().put(CONNECTION, connection);
         connection.endAtExpiry(executors.scheduler());
+        if (authenticator.enabled() && caller.isAnonymous() && authTimeoutMs > 0) {
+            // With tokens on, a socket that neither authenticates nor subscribes (to a namespace open
+            // to anyone) in time is only holding a slot: closed 1008 (DESIGN §7).
+            executors.scheduler().schedule(() -> {
+                if (connection.caller().isAnonymous() && connection.subscriptionCount() == 0) {
+                    rejections.refused("websocket", "unauthorized", client, "no auth op within " + authTimeoutMs + " ms");
+                    connection.close(ClientConnection.CloseCause.UNAUTHORIZED, "no token within "
+                            + authTimeoutMs / 1000 + " s");
+                }
+            }, authTimeoutMs, TimeUnit.MILLISECONDS);
+        }
     }
 
     private static void close(Session session, CloseReason.CloseCode code, String reason) {

@@ -38,6 +38,12 @@ final class TwoGateways implements AutoCloseable {
     }
 
     static TwoGateways start(String redisUrl, Map<String, String> extraEnv) throws IOException, InterruptedException {
+        return start(redisUrl, extraEnv, Map.of());
+    }
+
+    /** Two instances whose settings differ by {@code onlyB} (a rollout of new settings, half done). */
+    static TwoGateways start(String redisUrl, Map<String, String> extraEnv, Map<String, String> onlyB)
+            throws IOException, InterruptedException {
         Map<String, String> env = new HashMap<>(Map.of(
                 "REDIS_URL", redisUrl,
                 "GATEWAY_REDIS_PING_INTERVAL_MS", "250",
@@ -49,8 +55,10 @@ final class TwoGateways implements AutoCloseable {
         // One after the other: on two shared cores a parallel start mostly doubles each one's time,
         // and each must be ready within the launcher's timeout.
         GatewayProcess a = launch(env);
+        Map<String, String> envB = new HashMap<>(env);
+        envB.putAll(onlyB);
         try {
-            return new TwoGateways(a, launch(env));
+            return new TwoGateways(a, launch(envB));
         } catch (RuntimeException e) {
             a.close();
             throw e;

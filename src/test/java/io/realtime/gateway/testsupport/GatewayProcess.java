@@ -91,6 +91,19 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Liberty's {@code messages.log} (under the extracted server), what an operator reads; the
+     * console output when there is none yet.
+     */
+    public String messagesLog() {
+        try (Stream<Path> files = Files.walk(extractDir)) {
+            Path found = files.filter(p -> p.getFileName().toString().equals("messages.log")).findFirst().orElse(null);
+            return found == null ? log() : Files.readString(found);
+        } catch (IOException e) {
+            return log();
+        }
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

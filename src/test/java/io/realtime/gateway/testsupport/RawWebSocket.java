@@ -49,6 +49,17 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Opens the socket with a small receive window and completes the opening handshake. */
     public static RawWebSocket connect(String host, int port, String path) throws IOException {
+        return connect(host, port, path, java.util.Map.of());
+    }
+
+    /**
+     * The same with more handshake headers ({@code Origin}, {@code Cookie}); {@code path} is sent as
+     * given, unnormalised ({@code //ws/}, {@code /./ws/}).
+     *
+     * @throws IOException "handshake refused: " and the answer's head when it is not 101
+     */
+    public static RawWebSocket connect(String host, int port, String path, java.util.Map<String, String> headers)
+            throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
         socket.connect(new InetSocketAddress(host, port), 5_000);
@@ -57,7 +68,10 @@ public final class RawWebSocket implements AutoCloseable {
         RANDOM.nextBytes(nonce);
         String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-                + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n";
+        StringBuilder more = new StringBuilder();
+        headers.forEach((k, v) -> more.append(k).append(": ").append(v).append("\r\n"));
+        request = request + more + "\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
         RawWebSocket ws = new RawWebSocket(socket);
         String head = ws.readHead();
@@ -66,6 +80,16 @@ public final class RawWebSocket implements AutoCloseable {
             throw new IOException("handshake refused: " + head);
         }
         return ws;
+    }
+
+    /** Sends a close frame with the code and reason the client chooses. */
+    public void sendClose(int code, String reason) throws IOException {
+        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[2 + r.length];
+        payload[0] = (byte) (code >>> 8);
+        payload[1] = (byte) code;
+        System.arraycopy(r, 0, payload, 2, r.length);
+        sendFrame(true, Frame.CLOSE, new String(payload, StandardCharsets.ISO_8859_1), true);
     }
 
     /** Sends a text frame, masked as a client must. */
@@ -82,7 +106,12 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     private void sendFrame(boolean fin, int opcode, String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        sendFrame(fin, opcode, text, false);
+    }
+
+    /** @param latin1 the text is bytes as ISO-8859-1 chars (a close frame's binary code), not UTF-8 */
+    private void sendFrame(boolean fin, int opcode, String text, boolean latin1) throws IOException {
+        byte[] payload = text.getBytes(latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
         frame.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) {

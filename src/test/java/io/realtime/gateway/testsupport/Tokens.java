@@ -92,6 +92,11 @@ public final class Tokens {
             return this;
         }
 
+        public Builder issuedAt(Instant at) {
+            claims.issueTime(Date.from(at));
+            return this;
+        }
+
         public Builder issuer(String issuer) {
             claims.issuer(issuer);
             return this;

@@ -115,6 +115,21 @@ public final class LocalBroker implements Broker {
         }
     }
 
+    /**
+     * A channel with no log has no history: answered from an empty log that is not kept, so a client
+     * reading the history of made-up names leaves nothing behind (a subscriber or a publish makes
+     * the channel's log).
+     */
+    @Override
+    public History readHistory(String channel, EventId since, HistoryPolicy policy) {
+        ChannelLog log = logs.get(channel);
+        if (log == null) {
+            long now = clock.getAsLong();
+            return new ChannelLog(now).after(since, policy, now);
+        }
+        return historyAfter(channel, since, policy);
+    }
+
     /** Every event is fired locally already; the channel's log is only kept from the sweep. */
     @Override
     public void channelActive(String channel) {

@@ -1,5 +1,6 @@
 package io.realtime.gateway.stream.abtest;
 
+import io.realtime.gateway.stream.Finite;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,18 +25,23 @@ final class TwoProportionTest {
         boolean allWorse = counts.size() > 1;
         for (Counts c : counts.subList(1, counts.size())) {
             Double rate = rate(c);
-            Double lift = rate == null || controlRate == null || controlRate == 0 ? null : (rate - controlRate) / controlRate;
+            Double lift = rate == null || controlRate == null || controlRate == 0 ? null
+                    : Finite.orNull((rate - controlRate) / controlRate);
             List<Double> ci = null;
             Double p = null;
             if (rate != null && controlRate != null) {
                 double diff = rate - controlRate;
                 double se = Math.sqrt(controlRate * (1 - controlRate) / control.exposures()
                         + rate * (1 - rate) / c.exposures());
-                ci = List.of(diff - Normal.Z_975 * se, diff + Normal.Z_975 * se);
-                double pooled = (double) (control.conversions() + c.conversions()) / (control.exposures() + c.exposures());
+                Double low = Finite.orNull(diff - Normal.Z_975 * se);
+                Double high = Finite.orNull(diff + Normal.Z_975 * se);
+                ci = low == null || high == null ? null : List.of(low, high);
+                // Summed as doubles: two counts near Long.MAX_VALUE overflow a long.
+                double pooled = ((double) control.conversions() + c.conversions())
+                        / ((double) control.exposures() + c.exposures());
                 double pooledSe = Math.sqrt(pooled * (1 - pooled) * (1.0 / control.exposures() + 1.0 / c.exposures()));
                 if (pooledSe > 0) {
-                    p = Normal.twoSidedP(diff / pooledSe);
+                    p = Finite.orNull(Normal.twoSidedP(diff / pooledSe));
                 }
             }
             boolean significant = p != null && p < alpha;

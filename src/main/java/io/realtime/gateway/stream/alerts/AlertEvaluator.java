@@ -1,7 +1,9 @@
 package io.realtime.gateway.stream.alerts;
 
 import io.realtime.gateway.channel.ChannelManager;
+import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventDraft;
+import io.realtime.gateway.security.Permissions;
 import io.realtime.gateway.stream.PayloadJson;
 import io.realtime.gateway.stream.StreamState;
 import io.realtime.gateway.stream.campaign.MetricsPublished;
@@ -31,6 +33,7 @@ public class AlertEvaluator {
     private StreamState state;
     private ChannelManager core;
     private PayloadJson json;
+    private Permissions permissions;
     private Duration ttl;
     private String hrefTemplate;
 
@@ -40,12 +43,14 @@ public class AlertEvaluator {
 
     @Inject
     public AlertEvaluator(AlertRules rules, StreamState state, ChannelManager core, PayloadJson json,
+                          Permissions permissions,
                           @ConfigProperty(name = "gateway.streams.state-ttl-seconds") long ttlSeconds,
                           @ConfigProperty(name = "gateway.alerts.action-href") String hrefTemplate) {
         this.rules = rules;
         this.state = state;
         this.core = core;
         this.json = json;
+        this.permissions = permissions;
         this.ttl = Duration.ofSeconds(ttlSeconds);
         this.hrefTemplate = hrefTemplate;
     }
@@ -63,9 +68,19 @@ public class AlertEvaluator {
             LOG.log(Level.FINE, "alert rules unavailable: " + e.getMessage());
             return;
         }
+        ChannelName campaign = null;
         for (AlertRule rule : watching) {
             Double value = update.figures().value(rule.metric());
             if (value == null) {
+                continue;
+            }
+            if (campaign == null) {
+                campaign = core.channel("campaign:" + update.campaignId());
+            }
+            // Checked on every evaluation, not only when the rule was made: the namespace's rules may
+            // have changed since (DESIGN §7), and a rule must not carry figures its user may not read.
+            if (!permissions.allows(rule.owner(), Permissions.Action.SUBSCRIBE, campaign)) {
+                LOG.fine("alert rule " + rule.id() + " skipped: its user may not subscribe to " + campaign.value());
                 continue;
             }
             boolean crossed = rule.crossed(value);

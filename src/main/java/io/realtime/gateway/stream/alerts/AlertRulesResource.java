@@ -25,6 +25,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import io.realtime.gateway.api.JsonBodies;
+import io.realtime.gateway.event.ChannelName;
+import io.realtime.gateway.security.Caller;
+import jakarta.json.JsonStructure;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.HeaderParam;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
@@ -38,6 +45,8 @@ public class AlertRulesResource {
 
     private static final Set<String> OPERATORS = Set.of("above", "below");
     private static final Set<String> SEVERITIES = Set.of("info", "warning", "critical");
+    /** A rule is a few short fields: a body past this is no rule. */
+    static final int MAX_BODY_BYTES = 16 * 1024;
 
     private final AlertRules rules;
     private final ChannelManager core;
@@ -68,20 +77,39 @@ public class AlertRulesResource {
     @Operation(summary = "Create an alert rule", description = "A threshold rule on one campaign figure (DESIGN §10); its alerts go to alerts:{userId}. 201 with the rule; 422 for a bad field.")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(String body) {
-        JsonObject in = Inputs.object(body);
+    public Response create(@HeaderParam("Content-Length") long length, InputStream body) {
+        // Who asks first (401 without a token where one is needed), then at most MAX_BODY_BYTES read:
+        // no work, and no memory, for a caller who may do nothing here.
+        Caller caller = authenticator.authenticate(request);
+        if (authenticator.enabled() && caller.isAnonymous()) {
+            throw new InvalidInputException(ErrorCode.UNAUTHORIZED, "A token is needed to create alert rules");
+        }
+        JsonStructure read = JsonBodies.read(body, length, MAX_BODY_BYTES);
+        if (read.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw new InvalidInputException(ErrorCode.BAD_JSON, "The body must be a JSON object");
+        }
+        JsonObject in = read.asJsonObject();
         String userId = Inputs.text(in, "userId", true, 128);
         core.channel("alerts:" + userId); // the owner's channel must be a valid name
-        permissions.checkUser(authenticator.authenticate(request), userId);
+        permissions.checkUser(caller, userId);
         String campaignId = Inputs.text(in, "campaignId", true, 128);
-        core.channel("campaign:" + campaignId);
+        ChannelName campaign = core.channel("campaign:" + campaignId);
+        // The rule publishes the campaign's figures to its user: only a user who may read them
+        // (DESIGN §7). The user's roles are known when they make the rule themselves; an admin making
+        // one for them vouches for the subject only.
+        List<String> groups = userId.equals(caller.subject()) ? List.copyOf(caller.groups()) : List.of();
+        Caller owner = new Caller(userId, Set.copyOf(groups), null, 0);
+        if (!permissions.allows(owner, Permissions.Action.SUBSCRIBE, campaign)) {
+            throw new InvalidInputException(ErrorCode.FORBIDDEN, "User '" + userId + "' may not subscribe to '"
+                    + campaign.value() + "', so may not watch it through an alert rule");
+        }
         String metric = oneOf(in, "metric", Set.copyOf(Figures.NAMES), null);
         String operator = oneOf(in, "operator", OPERATORS, null);
         double threshold = Inputs.number(in, "threshold");
         String severity = oneOf(in, "severity", SEVERITIES, "warning");
         String title = Inputs.text(in, "title", false, 200);
         AlertRule rule = new AlertRule(UUID.randomUUID().toString(), userId, campaignId, metric, operator,
-                threshold, severity, title);
+                threshold, severity, title, groups);
         rules.add(rule);
         return Response.created(URI.create("alerts/rules/" + rule.id())).entity(json.toJson(rule)).build();
     }

@@ -19,7 +19,11 @@ public record Figure(Double value, Double delta, String direction) {
         if (previous == null) {
             return new Figure(value, null, null);
         }
-        double delta = value - previous;
+        // The difference of two finite figures can still overflow: then no delta, as with no previous.
+        Double delta = io.realtime.gateway.stream.Finite.orNull(value - previous);
+        if (delta == null) {
+            return new Figure(value, null, value > previous ? "up" : "down");
+        }
         return new Figure(value, delta, delta > 0 ? "up" : delta < 0 ? "down" : "flat");
     }
 }

@@ -1,5 +1,6 @@
 package io.realtime.gateway.stream.campaign;
 
+import io.realtime.gateway.stream.Finite;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,7 +23,8 @@ public record Figures(Map<String, Double> values) {
         v.put("conversions", (double) conversions);
         v.put("ctr", ratio(clicks, impressions));
         v.put("cpc", ratio(spend, clicks));
-        v.put("cpm", impressions == 0 ? null : 1000.0 * spend / impressions);
+        // 1000·spend overflows for a spend past 1.8e305: no figure then rather than infinity.
+        v.put("cpm", impressions == 0 ? null : Finite.orNull(1000.0 * spend / impressions));
         v.put("conversionRate", ratio(conversions, clicks));
         return new Figures(v);
     }
@@ -32,7 +34,7 @@ public record Figures(Map<String, Double> values) {
     }
 
     private static Double ratio(double numerator, double divisor) {
-        return divisor == 0 ? null : numerator / divisor;
+        return divisor == 0 ? null : Finite.orNull(numerator / divisor);
     }
 
     CampaignMetrics against(Figures previous) {

@@ -69,6 +69,18 @@ class LocalBrokerTest {
     }
 
     @Test
+    void readingTheHistoryOfChannelsWithNoneKeepsNothing() {
+        for (int i = 0; i < 100; i++) {
+            History h = broker.readHistory("job:made-up-" + i, EventId.ZERO, FIVE_FOR_A_MINUTE);
+            assertTrue(h.events().isEmpty());
+        }
+        assertEquals(0, broker.channelCount(), "a read of a name nobody uses leaves no log behind");
+        ChannelEvent e = publish("job:1", 0);
+        assertEquals(List.of(e), broker.readHistory("job:1", EventId.ZERO, FIVE_FOR_A_MINUTE).events());
+        assertEquals(1, broker.channelCount());
+    }
+
+    @Test
     void sweepForgetsIdleExpiredChannelsAndNewLogsResetOldClients() {
         ChannelEvent e = publish("job:1", 0);
         clock.addAndGet(61_000);
