@@ -3,9 +3,11 @@
 #   mvn -q package -DskipTests && docker build -t realtime-gateway .
 # Not built where this project is built and tested (no container engine there): DeploymentFilesIT checks
 # that every file copied here exists after `mvn package` and that .dockerignore lets it through.
-# Pin the Liberty version for a repeatable image, e.g. --build-arg BASE_TAG=<version>-kernel-slim-java17-openj9-ubi
-ARG BASE_TAG=kernel-slim-java17-openj9-ubi
-FROM openliberty/open-liberty:${BASE_TAG}
+# The Liberty release the build tests (pom.xml, openliberty.version): the image runs the runtime the tests
+# ran, not whatever release is current. Move both together (README, Operations); DockerImageVersionTest
+# fails when they differ. The UBI images are published to IBM Container Registry only since 25.0.0.x.
+ARG LIBERTY_VERSION=26.0.0.3
+FROM icr.io/appcafe/open-liberty:${LIBERTY_VERSION}-kernel-slim-java17-openj9-ubi
 
 # Server configuration first, so the feature layer stays cached until server.xml changes.
 COPY --chown=1001:0 src/main/liberty/config/server.xml /config/server.xml

@@ -79,6 +79,10 @@ public class ChannelsResource {
     @Operation(summary = "Channels with subscribers here", description = "Every channel with subscribers on this "
             + "instance, with their count by transport (other: subscribers inside the gateway).")
     @APIResponse(responseCode = "200", description = "{\"channels\":[{\"channel\",\"subscribers\",\"byTransport\"}],\"subscriptions\"}")
+    @APIResponse(responseCode = "401", description = "No token or a bad one, where tokens are checked",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "403", description = "Not an admin (DESIGN §7)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
     public String channels() {
         permissions.checkUser(authenticator.authenticate(request), null);
         JsonArrayBuilder list = JsonFactories.array();
@@ -126,6 +130,10 @@ public class ChannelsResource {
     @APIResponse(responseCode = "400", description = "Bad channel name, event id or limit",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown namespace",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "401", description = "No token where the channel needs one, or a bad one",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "403", description = "The token lacks the right to subscribe to the channel",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
     public String history(@PathParam("channel") String channel, @QueryParam("since") String since,
                           @QueryParam("limit") String limit) {

@@ -1,12 +1,18 @@
 package io.realtime.gateway.routes;
 
 import io.realtime.gateway.channel.ChannelManager;
+import io.realtime.gateway.sse.SseDocs;
 import io.realtime.gateway.sse.SseStreams;
 import io.realtime.gateway.sse.StreamOptions;
 import io.realtime.gateway.stream.job.JobDeriver;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import io.realtime.gateway.api.Problem;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -69,6 +75,21 @@ public final class SeedRoutes {
 
         @Tag(name = "streams")
         @Operation(summary = "A job's progress over SSE", description = "The job's current state (a finished job: its last event), then its frames with progress, fps and ETA; ends after job_completed or job_failed.")
+        @APIResponse(responseCode = "200", description = "The stream of job:{jobId}: event: job_progress (first the job's state: its last event; "
+                + "then each frame, with status, progress, fps and etaSeconds), any other event published "
+                + "on the channel, and finally event: job_completed or event: job_failed, after which the "
+                + "stream ends." + SseDocs.CONTROL_EVENTS,
+                content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
+        @APIResponse(responseCode = "400", description = "The job id is not a valid channel name part, or a bad resume id",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+        @APIResponse(responseCode = "401", description = SseDocs.UNAUTHORIZED,
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+        @APIResponse(responseCode = "403", description = SseDocs.FORBIDDEN,
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+        @APIResponse(responseCode = "429", description = SseDocs.LIMIT,
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+        @APIResponse(responseCode = "503", description = SseDocs.STOPPING,
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void stream(@PathParam("jobId") String jobId, @HeaderParam("Last-Event-ID") String header,
@@ -95,6 +116,20 @@ public final class SeedRoutes {
 
         @Tag(name = "streams")
         @Operation(summary = "A campaign's metrics over SSE", description = "The latest metrics_update, then live ones (DESIGN §10).")
+        @APIResponse(responseCode = "200", description = "The stream of campaign:{campaignId}: event: metrics_update (first the latest, then each "
+                + "update, with ctr, cpc, cpm and conversion rate, each with its delta and direction), and "
+                + "any other event published on the channel." + SseDocs.CONTROL_EVENTS,
+                content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
+        @APIResponse(responseCode = "400", description = "The campaign id is not a valid channel name part, or a bad resume id",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+        @APIResponse(responseCode = "401", description = SseDocs.UNAUTHORIZED,
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+        @APIResponse(responseCode = "403", description = SseDocs.FORBIDDEN,
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+        @APIResponse(responseCode = "429", description = SseDocs.LIMIT,
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+        @APIResponse(responseCode = "503", description = SseDocs.STOPPING,
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void stream(@PathParam("campaignId") String campaignId, @HeaderParam("Last-Event-ID") String header,
@@ -121,6 +156,20 @@ public final class SeedRoutes {
 
         @Tag(name = "streams")
         @Operation(summary = "An A/B test's results over SSE", description = "The latest ab_test_update, then live ones (DESIGN §10).")
+        @APIResponse(responseCode = "200", description = "The stream of abtest:{testId}: event: ab_test_update (first the latest, then each "
+                + "update, with each variant's rate, lift, 95% interval and p-value, and the winner once "
+                + "significant), and any other event published on the channel." + SseDocs.CONTROL_EVENTS,
+                content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
+        @APIResponse(responseCode = "400", description = "The test id is not a valid channel name part, or a bad resume id",
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+        @APIResponse(responseCode = "401", description = SseDocs.UNAUTHORIZED,
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+        @APIResponse(responseCode = "403", description = SseDocs.FORBIDDEN,
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+        @APIResponse(responseCode = "429", description = SseDocs.LIMIT,
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
+        @APIResponse(responseCode = "503", description = SseDocs.STOPPING,
+                content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void stream(@PathParam("testId") String testId, @HeaderParam("Last-Event-ID") String header,

@@ -58,7 +58,8 @@ public class StreamResource {
             + "{id, channel, type, ts, data}. Also event: position (the stream's cursor), event: reset "
             + "(history no longer reaches the resume point, or lost live events of the channel) and event: shutdown; a ': ping' comment every "
             + "gateway.sse.heartbeat-seconds. WebSocket clients use /ws instead (DESIGN §6).")
-    @APIResponse(responseCode = "200", description = "The event stream",
+    @APIResponse(responseCode = "200", description = "The event stream: each event published on the channels, "
+            + "event: <its type>." + SseDocs.CONTROL_EVENTS,
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "400", description = "No channel, a bad name or a bad resume id",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))

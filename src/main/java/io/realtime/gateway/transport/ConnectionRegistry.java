@@ -89,6 +89,11 @@ public class ConnectionRegistry {
         accepting = false;
     }
 
+    /** The endpoints were paused, not stopped ({@code server resume}): {@link #add} accepts again. */
+    public void startAccepting() {
+        accepting = true;
+    }
+
     /** False once the shutdown is under way: readiness goes DOWN so load balancers send clients elsewhere. */
     public boolean isAccepting() {
         return accepting;

@@ -17,9 +17,12 @@ import java.util.logging.Logger;
  * queued and its goodbye (SSE {@code event: shutdown}), within the drain time; then WebSockets are
  * closed with 1001, and SSE streams are ended last.
  *
- * <p>It runs from a JVM shutdown hook (SIGTERM) as well as when the application stops, because
- * Liberty stops applications only after its quiesce stage, which waits up to 30 s for open requests
- * and which an open SSE stream never ends by itself. That same wait is why SSE streams end last:
+ * <p>It runs at the first of: the start of a Liberty server stop ({@link EndpointWatch}: an endpoint
+ * stops listening, before Liberty's quiesce waits up to 30 s for connections to end), a JVM shutdown
+ * hook (SIGTERM), and the application's stop (an undeploy; or last, after everything else). Liberty
+ * stops applications only after that quiesce, which an open SSE stream or WebSocket never ends by
+ * itself, so a goodbye said only there would reach connections already cut. Once every connection
+ * is closed here, the quiesce finds none left and the stop goes on at once. SSE streams end last:
  * while one is open the server does not tear down connections, so WebSocket close frames get out.
  */
 @ApplicationScoped
@@ -54,6 +57,19 @@ public class GracefulShutdown {
     void destroy() {
         hook.remove();
         stop();
+    }
+
+    /** A Liberty endpoint stopped listening: a server stop has begun (or {@code server pause}). */
+    void endpointStopped(String endpoint) {
+        LOG.info("Liberty endpoint " + endpoint + " stopped listening (server stop or pause):"
+                + " saying goodbye to clients now");
+        stop();
+    }
+
+    /** An endpoint listens again ({@code server resume}): clients may connect again. */
+    void endpointListening(String endpoint) {
+        registry.startAccepting();
+        LOG.info("Liberty endpoint " + endpoint + " listens again: accepting client connections");
     }
 
     /** Safe to run twice (hook, then application stop): the second finds no connection left. */

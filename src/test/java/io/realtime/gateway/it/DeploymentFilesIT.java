@@ -60,8 +60,8 @@ class DeploymentFilesIT {
             // .dockerignore excludes everything ("*") and lets through what is named with "!".
             assertTrue(ignore.contains("!" + source), source + " is not let through .dockerignore");
         }
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("FROM openliberty/open-liberty:")
-                || l.startsWith("ARG BASE_TAG=")), "the official Open Liberty image");
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("FROM icr.io/appcafe/open-liberty:")),
+                "the official Open Liberty image");
         assertTrue(lines.stream().anyMatch(l -> l.trim().equals("RUN features.sh")), "only server.xml's features");
     }
 
