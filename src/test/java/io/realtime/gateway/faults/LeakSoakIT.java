@@ -84,12 +84,14 @@ class LeakSoakIT {
                 sse.next(f -> "position".equals(f.event()), WAIT);
                 ws.subscribe(channel, null, WAIT);
                 long stopAt = System.nanoTime();
-                boolean exited = gateway.stop(Duration.ofSeconds(20));
+                // A bound for a loaded machine; promptness is what the warnings below check (Liberty's
+                // quiesce gave up: CWWKE1102W; threads outlived it: CWWKE1107W).
+                boolean exited = gateway.stop(Duration.ofSeconds(120));
                 long stopMs = (System.nanoTime() - stopAt) / 1_000_000;
                 List<String> warnings = gateway.log().lines().filter(l -> STOP_WARNINGS.matcher(l).find()).toList();
                 Scenario.record("SOAK graceful stop with 2 clients connected: exited in " + stopMs + " ms; "
                         + warnings.size() + " thread-leak/quiesce warnings");
-                assertTrue(exited, "the gateway exited by itself within 20 s of SIGTERM:\n" + tail(gateway.log()));
+                assertTrue(exited, "the gateway exited by itself after SIGTERM:\n" + tail(gateway.log()));
                 assertTrue(warnings.isEmpty(), "no thread outlived the stop: " + warnings);
             }
         }
