@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.gateway.testsupport.Await;
 import io.realtime.gateway.testsupport.GatewayHttp;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.RedisServer;
 import io.realtime.gateway.testsupport.SseFrame;
 import io.realtime.gateway.testsupport.SseTestClient;
@@ -37,6 +38,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * subscriber connection. The tests run in order: the last two kill Redis and stop B.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@OwnServers
 class CrossInstanceIT {
 
     private static final Logger LOG = Logger.getLogger(CrossInstanceIT.class.getName());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.realtime.gateway.testsupport.Await;
 import io.realtime.gateway.testsupport.GatewayHttp;
 import io.realtime.gateway.testsupport.GatewayProcess;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.ProcessProbe;
 import io.realtime.gateway.testsupport.RawSse;
 import io.realtime.gateway.testsupport.RawWebSocket;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * before the soak, and a graceful stop with clients still connected ends the process promptly with
  * no thread left running past Liberty's quiesce (no CWWKE1107W) and no leak warning.
  */
+@OwnServers
 class LeakSoakIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.gateway.testsupport.GatewayHttp;
 import io.realtime.gateway.testsupport.GatewayProcess;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.SseFrame;
 import io.realtime.gateway.testsupport.SseTestClient;
 import io.realtime.gateway.testsupport.WsTestClient;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * A graceful stop (SIGTERM) says goodbye: SSE streams get {@code event: shutdown} and end,
  * WebSockets close with 1001, and what was accepted before reaches them first.
  */
+@OwnServers
 class ShutdownIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -6,6 +6,7 @@ import io.realtime.gateway.testsupport.Await;
 import io.realtime.gateway.testsupport.GatewayHttp;
 import io.realtime.gateway.testsupport.GatewayProcess;
 import io.realtime.gateway.testsupport.LinkProxy;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.RedisServer;
 import io.realtime.gateway.testsupport.SseFrame;
 import io.realtime.gateway.testsupport.SseTestClient;
@@ -24,6 +25,7 @@ import redis.clients.jedis.RedisClient;
  * it is replayed what it missed from the Redis history, not given a reset from the instance's local
  * position while the broker waits for its next ping (here two minutes apart, to make that wait plain).
  */
+@OwnServers
 class RedisReturnIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

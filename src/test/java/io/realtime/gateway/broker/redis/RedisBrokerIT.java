@@ -16,6 +16,7 @@ import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.testsupport.Await;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.RedisServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -45,6 +46,7 @@ import redis.clients.jedis.RedisClient;
  * gateway instances: cross-instance order, resume and reset, unsubscription, clean stop. Faults
  * (Redis killed, a wedged link) are in {@link RedisFaultsIT}; Redis Cluster in {@link RedisClusterIT}.
  */
+@OwnServers
 class RedisBrokerIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

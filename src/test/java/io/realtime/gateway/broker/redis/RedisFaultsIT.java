@@ -15,6 +15,8 @@ import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.testsupport.Await;
+import io.realtime.gateway.testsupport.LinkProxy;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.TestInfo;
  * start, and a wedged subscriber link (the socket stays open, nothing arrives) while publishes
  * still succeed. Liveness is tightened (ping 200 ms, dead after 1 s) to keep the tests short.
  */
+@OwnServers
 class RedisFaultsIT {
 
     private static final Logger LOG = Logger.getLogger(RedisFaultsIT.class.getName());
@@ -137,7 +140,7 @@ class RedisFaultsIT {
 
     @Test
     void aWedgedSubscriberIsNoticedWhilePublishesSucceedAndCatchesUpWhenFreed() throws Exception {
-        try (FreezingProxy proxy = new FreezingProxy(redis.port())) {
+        try (LinkProxy proxy = new LinkProxy(redis.port())) {
             Recorder onB = new Recorder();
             RedisBroker a = brokers.start(redis.url(), prefix, new Recorder(), FAST);
             RedisBroker b = brokers.start(proxy.url(), prefix, onB, FAST);
