@@ -26,9 +26,12 @@ test('gateway WebSocket: every message of a frame counts, also the events that s
     { kind: 'gateway-ws', url: `ws://127.0.0.1:${server.address().port}/ws`, channel: 'job:b1' },
     { onDelivery: (channel, data) => got.push([channel, data.seq]), onCut: (why) => got.push(['cut', why]) });
   try {
-    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('never subscribed')), 3000).unref());
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('never subscribed')), 30_000).unref());
     await Promise.race([subscriber.connect(), timeout]);
-    for (let i = 0; i < 100 && got.length < 4; i++) await new Promise((r) => setTimeout(r, 10));
+    // Until all four arrived, bounded by a deadline generous for a loaded machine (not by a count of pauses).
+    for (const deadline = Date.now() + 30_000; got.length < 4 && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
     assert.deepEqual(got, [['job:b1', 0], ['job:b1', 1], ['job:b1', 2], ['job:b1', 3]]);
   } finally {
     subscriber.close();

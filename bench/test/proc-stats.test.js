@@ -5,6 +5,17 @@ import { parseStat, parseRssKb, processTree, treeUsage, parseMachineCpu } from '
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls until probe() returns a value (not null), or fails after a bound generous for a loaded machine. */
+async function until(what, probe, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== null && value !== undefined) return value;
+    if (Date.now() > deadline) assert.fail(`not within ${timeoutMs} ms: ${what}`);
+    await sleep(50);
+  }
+}
+
 test('stat fields after a command name holding spaces and parentheses', () => {
   const text = '4242 (java (x) y) S 17 4242 4242 0 -1 4194560 100 0 0 0 250 75 0 0 20 0 40 0 12345 9000000 20000 18446744073709551615';
   assert.deepEqual(parseStat(text), { state: 'S', ppid: 17, utimeTicks: 250, stimeTicks: 75 });
@@ -21,8 +32,10 @@ test('machine CPU from the first line of /proc/stat', () => {
 });
 
 test('the tree of a spawned shell holds its children; CPU and RSS are summed over it', async (t) => {
-  // sh → (a busy child for ~0.5 s of CPU, a sleeping one)
-  const root = spawn('sh', ['-c', 'sleep 30 & (i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; sleep 30) & wait'], { stdio: 'ignore', detached: true });
+  // sh → (a child that spins until killed, a sleeping one). The busy child never finishes by itself, so
+  // however fast the CPU, there is always more CPU time to see; the waits below are conditions with a
+  // generous bound, never a fixed pause.
+  const root = spawn('sh', ['-c', 'sleep 300 & (while :; do :; done) & wait'], { stdio: 'ignore', detached: true });
   t.after(() => {
     try {
       process.kill(-root.pid, 'SIGKILL');
@@ -30,18 +43,20 @@ test('the tree of a spawned shell holds its children; CPU and RSS are summed ove
       /* gone */
     }
   });
-  await sleep(300);
-  const pids = processTree([root.pid]);
+  const pids = await until('sh and its two children', () => {
+    const tree = processTree([root.pid]);
+    return tree.length >= 3 ? tree : null;
+  });
   assert.ok(pids.includes(root.pid));
-  assert.ok(pids.length >= 3, `expected sh and at least two children, got ${pids.length}`);
   assert.ok(!pids.includes(process.pid), 'the tree must not climb to the parent');
 
   const first = treeUsage([root.pid]);
-  await sleep(1500);
-  const second = treeUsage([root.pid]);
+  const second = await until(`the busy child's CPU counted (first sample ${first.cpuSeconds} s)`, () => {
+    const usage = treeUsage([root.pid]);
+    return usage.cpuSeconds > first.cpuSeconds ? usage : null;
+  });
   assert.ok(second.rssKb > 0);
   assert.ok(second.rssKb >= treeUsage([root.pid]).pids.length * 100, 'every process has some resident memory');
-  assert.ok(second.cpuSeconds > first.cpuSeconds, `busy child's CPU should count: ${first.cpuSeconds} → ${second.cpuSeconds}`);
   // the root alone (a waiting sh) has far less CPU than its tree
   assert.ok(treeUsage([root.pid]).cpuSeconds >= second.cpuSeconds);
 });

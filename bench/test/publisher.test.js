@@ -41,7 +41,8 @@ test('publishes the offered count round-robin with per-channel sequence numbers 
   const seqsOfA = s.seen.filter((e) => e.channel === 'a').map((e) => e.payload.seq);
   assert.deepEqual(seqsOfA, Array.from({ length: 50 }, (_, i) => i));
   for (const e of s.seen) assert.ok(e.payload.t >= before - 1 && e.payload.t <= Date.now() + 1);
-  assert.ok(result.seconds >= 0.45 && result.seconds < 2, `paced over ~0.5 s, took ${result.seconds}`);
+  // Paced: 100 events at 200/s cannot go out in less than ~0.5 s. No upper bound: a loaded machine may take longer.
+  assert.ok(result.seconds >= 0.45, `paced over ~0.5 s, took ${result.seconds}`);
 });
 
 test('the payload is about 100 bytes', async (t) => {

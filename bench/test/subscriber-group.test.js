@@ -6,6 +6,15 @@ import { WebSocketServer } from 'ws';
 import { SubscriberGroup } from '../lib/subscriber-group.js';
 import { payloadJson } from '../lib/payload.js';
 
+/** Polls a condition every 10 ms, failing after a bound generous for a loaded machine. */
+async function until(what, condition, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 const envelope = (channel, seq) => `{"id":"${seq}-0","channel":"${channel}","type":"bench","ts":"x","data":${payloadJson(seq)}}`;
 
 function fakeGatewaySse() {
@@ -36,7 +45,8 @@ test('SSE: ready on position, deliveries decoded from the envelope, a stream end
     s.write(all.slice(77));
   }
   fake.streams[2].end(); // the server cuts this one off
-  await new Promise((r) => setTimeout(r, 300));
+  // Everything written has arrived once 12 deliveries are counted and the cut is seen: a condition, not a pause.
+  await until('12 deliveries and one cut', () => group.deliveries === 3 + 4 + 4 + 1 && group.cut.size === 1);
 
   const result = group.collect({ 'job:a': { count: 4, failed: [] } });
   assert.equal(result.deliveries, 3 + 4 + 4 + 1); // the duplicate counts as a delivery, not as received
@@ -79,9 +89,11 @@ test('WebSocket: subscribe, wait for subscribed, events by op, close 1013 counts
     for (const seq of [0, 1]) ws.send(`{"op":"event","id":"${seq}-0","channel":"job:b","type":"bench","ts":"x","data":${payloadJson(seq)}}`);
     ws.send('{"op":"pong"}');
   }
-  await new Promise((res) => setTimeout(res, 200));
+  // The close comes after every event of that socket (one ordered connection), so once the cut and all
+  // four deliveries are seen nothing is still on its way.
+  await until('four deliveries', () => group.deliveries === 4);
   sockets[1].close(1013, 'slow');
-  await new Promise((res) => setTimeout(res, 200));
+  await until('the slow socket cut off', () => group.cut.size === 1);
   const result = group.collect({ 'job:b': { count: 2, failed: [] } });
   assert.equal(result.sequence.received, 4);
   assert.equal(result.sequence.lost, 0);

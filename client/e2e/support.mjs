@@ -48,7 +48,7 @@ export class Redis {
     const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
       '--dir', dir, '--protected-mode', 'no'], { stdio: 'ignore' });
     const redis = new Redis(proc, port, dir);
-    await until('redis-server', () => redis.cli('PING') === 'PONG', 10_000);
+    await until('redis-server', () => redis.cli('PING') === 'PONG', 30_000);
     return redis;
   }
 
@@ -97,8 +97,9 @@ export class Gateway {
     this.extract = mkdtempSync(join(tmpdir(), 'e2e-wlp-'));
     const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
     const log = openSync(join(OUT, `gateway-${this.http}.log`), 'a');
-    // C1 only: the JIT's C2 takes most of a core in a fresh JVM's first minutes (README), and this one lives a minute.
-    this.proc = spawn(java, ['-Xmx384m', '-XX:TieredStopAtLevel=1', '-jar', JAR], {
+    // C1 only: the JIT's C2 takes most of a core in a fresh JVM's first minutes (README), and this one lives a
+    // minute; the serial collector: no GC threads competing on two cores. As the Java tests' gateways.
+    this.proc = spawn(java, ['-Xmx384m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-jar', JAR], {
       env: { ...process.env, HTTP_PORT: String(this.http), HTTPS_PORT: String(this.https), WLP_JAR_EXTRACT_DIR: this.extract, ...this.env },
       stdio: ['ignore', log, log],
     });
@@ -107,7 +108,7 @@ export class Gateway {
       if (proc.exitCode !== null) throw new Error(`gateway exited with ${proc.exitCode}; see ${OUT}/gateway-${this.http}.log`);
       const r = await fetch(`${this.base}/health/ready`).catch(() => null);
       return r?.status === 200;
-    }, 120_000);
+    }, 300_000); // a bound for a loaded machine (a start takes 15 s quiet, over a minute at a load of 20)
   }
 
   /** A crash: SIGKILL, nothing flushed, nothing said to clients. */

@@ -10,6 +10,11 @@ class FakeLocks {
   private held = new Set<string>();
   private readonly waiting = new Map<string, Array<() => Promise<void>>>();
 
+  /** How many tabs wait for the lock: a follower is one that waits. */
+  waiters(name: string): number {
+    return this.waiting.get(name)?.length ?? 0;
+  }
+
   request(name: string, callback: () => Promise<void>): Promise<unknown> {
     if (!this.held.has(name)) return this.grant(name, callback);
     if (!this.waiting.has(name)) this.waiting.set(name, []);
@@ -29,12 +34,13 @@ class FakeLocks {
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (condition()) return;
+/** Polls the condition, failing after a bound generous for a loaded machine (a deadline, not a count of pauses). */
+async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
     await wait(10);
   }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 describe('tabs sharing one connection', () => {
@@ -55,7 +61,8 @@ describe('tabs sharing one connection', () => {
     b.subscribe('job:1', { event: (e) => gotB.push(e.id) });
     await until('tab A connected', () => a.state === 'open');
     await until('tab B hears the state', () => b.state === 'open');
-    await wait(30);
+    // B follows: it waits for the lock (only the lock's holder ever connects), so one connection it stays.
+    await until('tab B waits for the lock', () => locks.waiters('realtime-gateway:' + key) === 1);
     await settle();
     assert.equal(gateway.openConnections(), 1, 'one connection for both tabs');
     const first = [gateway.publish('job:1'), gateway.publish('job:1')];

@@ -9,7 +9,7 @@ import { withTimeout } from '../clock.js';
 const SUBSCRIBERS = 20;
 const EVENTS = 200;
 const RATE = 100; // events/s: 2 s of publishing
-const HARD_LIMIT_MS = 170000; // a bound, not a speed claim: Liberty alone may take a minute on a busy box
+const HARD_LIMIT_MS = 480000; // a bound, not a speed claim: Liberty alone may take minutes on a box at a load of 20
 
 function problems(f) {
   const found = [];

@@ -9,7 +9,7 @@ import { freePort } from '../ports.js';
 import { waitForOk } from '../http-probe.js';
 import { sleep } from '../clock.js';
 
-const READY_TIMEOUT_MS = 120000; // Liberty starts in 12-20 s here; a loaded machine can take much longer
+const READY_TIMEOUT_MS = 300000; // Liberty starts in 12-20 s here; a loaded machine can take minutes
 
 export function gatewayTarget({ jar, label = 'gateway', javaHome = null, javaOpts = '', runDir }) {
   const java = javaHome ? join(javaHome, 'bin', 'java') : 'java';

@@ -3,6 +3,7 @@ package io.realtime.gateway.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.realtime.gateway.testsupport.GatewayHttp;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.Problems;
 import io.realtime.gateway.testsupport.RedisServer;
 import io.realtime.gateway.testsupport.SseTestClient;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * These instances fetch the key from a JWKS URL (mp.jwt.verify.publickey.location), as from an
  * identity provider, and accept the query token (gateway.auth.query-token).
  */
+@OwnServers
 class AccessClusterIT {
 
     static final Duration WAIT = Duration.ofSeconds(20);

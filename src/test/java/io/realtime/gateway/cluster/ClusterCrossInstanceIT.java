@@ -4,6 +4,7 @@ import static io.realtime.gateway.cluster.TwoGateways.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.realtime.gateway.testsupport.GatewayHttp;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.RedisClusterNodes;
 import io.realtime.gateway.testsupport.SseFrame;
 import io.realtime.gateway.testsupport.SseTestClient;
@@ -27,6 +28,7 @@ import redis.clients.jedis.RedisClusterClient;
  * published on A over HTTP and by a worker's SPUBLISH script arrive in order on B over SSE and
  * WebSocket, and a client resumes on B.
  */
+@OwnServers
 class ClusterCrossInstanceIT {
 
     private static RedisClusterNodes cluster;

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.realtime.gateway.testsupport.Await;
 import io.realtime.gateway.testsupport.GatewayHttp;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.RedisServer;
 import io.realtime.gateway.testsupport.SseFrame;
 import io.realtime.gateway.testsupport.SseTestClient;
@@ -36,6 +38,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * subscriber connection. The tests run in order: the last two kill Redis and stop B.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@OwnServers
 class CrossInstanceIT {
 
     private static final Logger LOG = Logger.getLogger(CrossInstanceIT.class.getName());
@@ -300,7 +303,7 @@ class CrossInstanceIT {
             assertEquals(before, TwoGateways.ids(onA.events("job_progress", 5, WAIT)));
 
             redis.kill();
-            assertTrue(waitFor(() -> degraded(gateways.httpA) && degraded(gateways.httpB)), "health says degraded");
+            Await.until(WAIT, "health says degraded", () -> degraded(gateways.httpA) && degraded(gateways.httpB));
             JsonObject ready = GatewayHttp.json(gateways.httpA.get("/health/ready").body());
             assertEquals("UP", ready.getString("status"), "local delivery still serves: " + ready);
             JsonObject stats = gateways.httpA.stats().getJsonObject("broker");
@@ -323,14 +326,15 @@ class CrossInstanceIT {
             redis.restart();
             // A publishes as soon as it can reach Redis again, whether or not B's subscriber link is
             // back yet: what reaches Redis meanwhile, B gets from the stream when it re-subscribes.
-            assertTrue(waitFor(() -> gateways.httpA.stats().getJsonObject("broker").getBoolean("connected")));
+            Await.until(WAIT, "A reaches Redis again",
+                    () -> gateways.httpA.stats().getJsonObject("broker").getBoolean("connected"));
             List<String> after = new ArrayList<>();
             for (int i = 5; i < 10; i++) {
                 after.add(gateways.httpA.publish(channel, "job_progress", progress(i)));
             }
             assertEquals(after, TwoGateways.ids(onB.events("job_progress", 5, WAIT)), "B catches up, in order");
             long deliveredMs = (System.nanoTime() - restart) / 1_000_000;
-            assertTrue(waitFor(() -> healthy(gateways.httpA) && healthy(gateways.httpB)), "health recovers");
+            Await.until(WAIT, "health recovers", () -> healthy(gateways.httpA) && healthy(gateways.httpB));
             long healthyMs = (System.nanoTime() - restart) / 1_000_000;
             LOG.info("Two gateways after a Redis restart: healthy in " + healthyMs + " ms, cross-instance delivery in "
                     + deliveredMs + " ms");
@@ -342,9 +346,9 @@ class CrossInstanceIT {
     @Order(5)
     void stoppingAnInstanceClosesItsSubscriberConnection() throws Exception {
         // Each instance holds one subscriber connection, named so that it shows in CLIENT LIST.
-        assertTrue(waitFor(() -> subscriberConnections() == 2), "connections: " + subscriberConnections());
+        Await.until(WAIT, "one subscriber connection per instance", CrossInstanceIT::subscriberConnections, n -> n == 2);
         gateways.b.stop();
-        assertTrue(waitFor(() -> subscriberConnections() == 1), "B's link closed with the application");
+        Await.until(WAIT, "B's link closed with the application", CrossInstanceIT::subscriberConnections, n -> n == 1);
         assertFalse(gateways.b.log().contains("ended unexpectedly"), "B's link loop ended by the stop, not by a failure");
     }
 
@@ -362,17 +366,6 @@ class CrossInstanceIT {
     private static boolean healthy(GatewayHttp http) {
         JsonObject broker = http.stats().getJsonObject("broker");
         return broker.getBoolean("connected") && broker.getBoolean("subscriberAlive") && !broker.getBoolean("degraded");
-    }
-
-    private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
     }
 
     private static byte[] asBytes(Object reply) {

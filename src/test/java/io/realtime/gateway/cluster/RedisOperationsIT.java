@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.realtime.gateway.testsupport.Await;
 import io.realtime.gateway.testsupport.GatewayHttp;
 import io.realtime.gateway.testsupport.GatewayProcess;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.PrometheusText;
 import io.realtime.gateway.testsupport.RedisServer;
 import jakarta.json.JsonObject;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * redis-server this test started) is killed and started again: what readiness, the metrics and the
  * log say.
  */
+@OwnServers
 class RedisOperationsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.gateway.testsupport.GatewayHttp;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.RedisServer;
 import io.realtime.gateway.testsupport.SseFrame;
 import io.realtime.gateway.testsupport.SseTestClient;
@@ -33,6 +34,7 @@ import redis.clients.jedis.resps.StreamEntry;
  * crossing update at the same moment; the rules are kept in Redis.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@OwnServers
 class StreamsCrossInstanceIT {
 
     private static RedisServer redis;

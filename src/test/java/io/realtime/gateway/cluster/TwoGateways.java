@@ -1,5 +1,6 @@
 package io.realtime.gateway.cluster;
 
+import io.realtime.gateway.testsupport.GatewayGroup;
 import io.realtime.gateway.testsupport.GatewayHttp;
 import io.realtime.gateway.testsupport.GatewayProcess;
 import io.realtime.gateway.testsupport.SseFrame;
@@ -8,10 +9,8 @@ import io.realtime.gateway.testsupport.WsTestClient;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -29,14 +28,17 @@ final class TwoGateways implements AutoCloseable {
     final GatewayProcess b;
     final GatewayHttp httpA;
     final GatewayHttp httpB;
+    private final GatewayGroup group;
 
-    private TwoGateways(GatewayProcess a, GatewayProcess b) {
-        this.a = a;
-        this.b = b;
-        this.httpA = new GatewayHttp("http://localhost:" + a.httpPort());
-        this.httpB = new GatewayHttp("http://localhost:" + b.httpPort());
+    private TwoGateways(GatewayGroup group) {
+        this.group = group;
+        this.a = group.process(0);
+        this.b = group.process(1);
+        this.httpA = group.http(0);
+        this.httpB = group.http(1);
     }
 
+    /** Both on one Redis, with the tightened liveness of {@link GatewayGroup#FAST_REDIS_LIVENESS}. */
     static TwoGateways start(String redisUrl, Map<String, String> extraEnv) throws IOException, InterruptedException {
         return start(redisUrl, extraEnv, Map.of());
     }
@@ -44,36 +46,7 @@ final class TwoGateways implements AutoCloseable {
     /** Two instances whose settings differ by {@code onlyB} (a rollout of new settings, half done). */
     static TwoGateways start(String redisUrl, Map<String, String> extraEnv, Map<String, String> onlyB)
             throws IOException, InterruptedException {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "REDIS_URL", redisUrl,
-                "GATEWAY_REDIS_PING_INTERVAL_MS", "250",
-                "GATEWAY_REDIS_DEAD_AFTER_MS", "1500",
-                "GATEWAY_REDIS_RECONNECT_MIN_MS", "100",
-                "GATEWAY_REDIS_RECONNECT_MAX_MS", "1000",
-                "GATEWAY_REDIS_TIMEOUT_MS", "1000"));
-        env.putAll(extraEnv);
-        // One after the other: on two shared cores a parallel start mostly doubles each one's time,
-        // and each must be ready within the launcher's timeout.
-        GatewayProcess a = launch(env);
-        Map<String, String> envB = new HashMap<>(env);
-        envB.putAll(onlyB);
-        try {
-            return new TwoGateways(a, launch(envB));
-        } catch (RuntimeException e) {
-            a.close();
-            throw e;
-        }
-    }
-
-    private static GatewayProcess launch(Map<String, String> env) {
-        try {
-            return GatewayProcess.start(env);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return new TwoGateways(GatewayGroup.start(2, i -> redisUrl, extraEnv, i -> i == 1 ? onlyB : Map.of()));
     }
 
     /** An SSE stream of one channel, returned once it is live (its {@code position} frame came). */
@@ -119,12 +92,7 @@ final class TwoGateways implements AutoCloseable {
 
     /** The end of both servers' logs, for a failed test's report (the launcher deletes them on close). */
     String logs() {
-        return "--- gateway A log (tail) ---\n" + tail(a.log()) + "\n--- gateway B log (tail) ---\n" + tail(b.log());
-    }
-
-    private static String tail(String log) {
-        List<String> lines = log.lines().toList();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 150), lines.size()));
+        return group.logs(150);
     }
 
     /** Puts both logs in the test output when a test fails. */
@@ -142,10 +110,6 @@ final class TwoGateways implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        try {
-            a.close();
-        } finally {
-            b.close();
-        }
+        group.close();
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.realtime.gateway.testsupport.Await;
 import io.realtime.gateway.testsupport.GatewayHttp;
 import io.realtime.gateway.testsupport.GatewayProcess;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.ProcessProbe;
 import io.realtime.gateway.testsupport.RawSse;
 import io.realtime.gateway.testsupport.RawWebSocket;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * before the soak, and a graceful stop with clients still connected ends the process promptly with
  * no thread left running past Liberty's quiesce (no CWWKE1107W) and no leak warning.
  */
+@OwnServers
 class LeakSoakIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -84,12 +86,14 @@ class LeakSoakIT {
                 sse.next(f -> "position".equals(f.event()), WAIT);
                 ws.subscribe(channel, null, WAIT);
                 long stopAt = System.nanoTime();
-                boolean exited = gateway.stop(Duration.ofSeconds(20));
+                // A bound for a loaded machine; promptness is what the warnings below check (Liberty's
+                // quiesce gave up: CWWKE1102W; threads outlived it: CWWKE1107W).
+                boolean exited = gateway.stop(Duration.ofSeconds(120));
                 long stopMs = (System.nanoTime() - stopAt) / 1_000_000;
                 List<String> warnings = gateway.log().lines().filter(l -> STOP_WARNINGS.matcher(l).find()).toList();
                 Scenario.record("SOAK graceful stop with 2 clients connected: exited in " + stopMs + " ms; "
                         + warnings.size() + " thread-leak/quiesce warnings");
-                assertTrue(exited, "the gateway exited by itself within 20 s of SIGTERM:\n" + tail(gateway.log()));
+                assertTrue(exited, "the gateway exited by itself after SIGTERM:\n" + tail(gateway.log()));
                 assertTrue(warnings.isEmpty(), "no thread outlived the stop: " + warnings);
             }
         }

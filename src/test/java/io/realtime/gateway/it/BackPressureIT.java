@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.realtime.gateway.testsupport.Await;
 import io.realtime.gateway.testsupport.GatewayHttp;
 import io.realtime.gateway.testsupport.GatewayProcess;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.RawSse;
 import io.realtime.gateway.testsupport.RawWebSocket;
 import io.realtime.gateway.testsupport.SseFrame;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * up on the same channel is not held back by it (DESIGN §1). A gateway of its own, with a queue of
  * 64 frames so that a few MB of events overflow it.
  */
+@OwnServers
 class BackPressureIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.realtime.gateway.testsupport.Await;
 import io.realtime.gateway.testsupport.GatewayHttp;
 import io.realtime.gateway.testsupport.GatewayProcess;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.RawSse;
 import io.realtime.gateway.testsupport.RawWebSocket;
 import io.realtime.gateway.testsupport.SseFrame;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * see them. A gateway of its own with 1 s SSE heartbeats and 2 s WebSocket pings, so that a client
  * that went away is noticed within seconds and the counts are this class's alone.
  */
+@OwnServers
 class ConnectionsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.realtime.gateway.testsupport.Await;
 import io.realtime.gateway.testsupport.GatewayHttp;
 import io.realtime.gateway.testsupport.PrometheusText;
 import io.realtime.gateway.testsupport.WsTestClient;
@@ -138,7 +139,6 @@ class DeploymentFilesIT {
         ws.sendOp("op", "ping");
         ws.next("pong", Duration.ofSeconds(15));
         ws.close();
-        Thread.sleep(500); // the server's onClose runs after the close handshake
 
         JsonObject dashboard = GatewayHttp.json(Files.readString(ROOT.resolve("deploy/grafana/realtime-gateway.json")));
         Set<String> wanted = new TreeSet<>();
@@ -152,9 +152,13 @@ class DeploymentFilesIT {
             }
         }
         assertTrue(wanted.size() >= 15, wanted.toString());
-        PrometheusText scrape = PrometheusText.parse(http.get("/metrics").body());
-        List<String> missing = wanted.stream().filter(name -> !scrape.has(name)).toList();
-        assertTrue(missing.isEmpty(), "the dashboard asks for metrics /metrics does not serve: " + missing);
+        // The server's onClose (which registers the closed-connection counter) runs after the close
+        // handshake the client saw: wait for the scrape to hold every metric, with a generous bound.
+        Await.until(Duration.ofSeconds(30), "the dashboard's metrics all served by /metrics",
+                () -> {
+                    PrometheusText scrape = PrometheusText.parse(http.get("/metrics").body());
+                    return wanted.stream().filter(name -> !scrape.has(name)).toList();
+                }, List::isEmpty);
     }
 
     private void assertAnswers(String path) {

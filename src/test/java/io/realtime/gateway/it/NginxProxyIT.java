@@ -71,16 +71,13 @@ class NginxProxyIT {
         nginx = new ProcessBuilder(NGINX, "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
                 "-e", dir.resolve("error.log").toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                break;
-            } catch (IOException notYet) {
-                assertTrue(nginx.isAlive(), "nginx exited: " + Files.readString(dir.resolve("error.log")));
-                assertTrue(System.nanoTime() < deadline, "nginx not listening");
-                Thread.sleep(50);
+        FreePorts.awaitListening(port, nginx, WAIT, () -> {
+            try {
+                return Files.readString(dir.resolve("error.log"));
+            } catch (IOException e) {
+                return e.toString();
             }
-        }
+        });
     }
 
     @AfterAll

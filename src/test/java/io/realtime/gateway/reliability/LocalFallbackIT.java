@@ -7,6 +7,7 @@ import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.testsupport.FreePorts;
 import io.realtime.gateway.testsupport.GatewayHttp;
 import io.realtime.gateway.testsupport.GatewayProcess;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.WsTestClient;
 import jakarta.json.JsonObject;
 import java.net.URI;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * reached the subscriber: ids were made under a lock but fired outside it, so a higher id could be
  * fired first and the lower one was then dropped by the core's "only ids above the last" rule.
  */
+@OwnServers
 class LocalFallbackIT {
 
     private static final int PUBLISHERS = 16;

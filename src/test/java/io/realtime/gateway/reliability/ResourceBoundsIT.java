@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.realtime.gateway.testsupport.Await;
 import io.realtime.gateway.testsupport.GatewayHttp;
 import io.realtime.gateway.testsupport.GatewayProcess;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.Problems;
 import io.realtime.gateway.testsupport.RawSse;
 import io.realtime.gateway.testsupport.RawWebSocket;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * refuses still gets a problem document. Regression tests of defects reproduced against a running
  * gateway (issue 9, defects 2 to 4).
  */
+@OwnServers
 class ResourceBoundsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -1,52 +1,51 @@
 package io.realtime.gateway.testsupport;
 
-import java.time.Duration;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
+import static org.awaitility.Awaitility.await;
 
-/** Bounded polling for a condition: how a test waits when there is no latch to wait on. */
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * How a test waits when there is no latch to wait on: Awaitility polling a condition with a
+ * generous bound. Kept as a small facade because its failures say what was awaited and the last
+ * value seen, which is usually what one needs to understand them; new code may call Awaitility
+ * directly.
+ */
 public final class Await {
 
-    private static final long POLL_MS = 50;
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private Await() {
     }
 
     /** Polls until the condition holds; fails with the message after the timeout. */
     public static void until(Duration timeout, String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + timeout + ": " + what);
-            }
-            pause();
+        try {
+            await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL).until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("not within " + timeout + ": " + what, e);
         }
     }
 
     /**
      * Polls a value until it satisfies the condition; returns that value. The failure message
-     * shows the last value seen, which is usually what one needs to understand it.
+     * shows the last value seen.
      */
-    public static <T> T until(Duration timeout, String what, Supplier<T> value,
-                              java.util.function.Predicate<T> condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        T last = value.get();
-        while (!condition.test(last)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + timeout + ": " + what + " (last seen: " + last + ")");
-            }
-            pause();
-            last = value.get();
-        }
-        return last;
-    }
-
-    private static void pause() {
+    public static <T> T until(Duration timeout, String what, Supplier<T> value, Predicate<T> condition) {
+        AtomicReference<T> last = new AtomicReference<>();
         try {
-            Thread.sleep(POLL_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting", e);
+            return await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL)
+                    .until(() -> {
+                        T v = value.get();
+                        last.set(v);
+                        return v;
+                    }, condition::test);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("not within " + timeout + ": " + what + " (last seen: " + last.get() + ")", e);
         }
     }
 }

@@ -11,11 +11,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback TCP relay in front of a server (Redis) whose link the test cuts and restores. While
- * cut, every relayed connection is reset (RST, as a lost route or a restarted middlebox does) and
- * new ones are accepted and dropped at once, so the client sees its reconnects fail until
- * {@link #restore()}; the server behind stays up and keeps its data. The wedged-but-open link of a
- * half-dead peer is {@code broker/redis/FreezingProxy}.
+ * The tests' one fault proxy: a loopback TCP relay in front of a server (Redis) whose link the test
+ * cuts and restores, or wedges. While cut, every relayed connection is reset (RST, as a lost route or a
+ * restarted middlebox does) and new ones are accepted and dropped at once, so the client sees its
+ * reconnects fail until {@link #restore()}; the server behind stays up and keeps its data. While
+ * {@linkplain #wedgeSubscribers() wedged}, every connection that sent a (S)SUBSCRIBE stops forwarding in
+ * both directions yet stays open (a half-dead peer: no FIN, no RST, just silence), new ones included,
+ * while command connections go on working: the stuck subscriber of centrifugo#1189 (publishes
+ * succeed, nothing arrives).
  */
 public final class LinkProxy implements AutoCloseable {
 
@@ -23,6 +26,7 @@ public final class LinkProxy implements AutoCloseable {
     private final ServerSocket server;
     private final List<Relay> relays = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
+    private volatile boolean wedged;
     private volatile boolean closed;
 
     public LinkProxy(int targetPort) {
@@ -49,6 +53,15 @@ public final class LinkProxy implements AutoCloseable {
 
     public void restore() {
         cut = false;
+    }
+
+    /** Wedges every subscriber connection, present and future, until {@link #releaseSubscribers()}. */
+    public void wedgeSubscribers() {
+        wedged = true;
+    }
+
+    public void releaseSubscribers() {
+        wedged = false;
     }
 
     /** Connections relayed right now. */
@@ -85,6 +98,7 @@ public final class LinkProxy implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        wedged = false; // lets a held pump go and end
         try {
             server.close();
         } catch (IOException e) {
@@ -102,9 +116,12 @@ public final class LinkProxy implements AutoCloseable {
         }
     }
 
+    private static final byte[] SUBSCRIBE = "SUBSCRIBE".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private final class Relay {
         private final Socket client;
         private final Socket upstream;
+        private volatile boolean subscriber;
 
         Relay(Socket client, Socket upstream) {
             this.client = client;
@@ -112,26 +129,53 @@ public final class LinkProxy implements AutoCloseable {
         }
 
         void start() throws IOException {
-            pump(client.getInputStream(), upstream.getOutputStream());
-            pump(upstream.getInputStream(), client.getOutputStream());
+            pump(client.getInputStream(), upstream.getOutputStream(), true);
+            pump(upstream.getInputStream(), client.getOutputStream(), false);
         }
 
-        private void pump(InputStream in, OutputStream out) {
+        private boolean frozen() {
+            return subscriber && wedged;
+        }
+
+        private void pump(InputStream in, OutputStream out, boolean fromClient) {
             Thread t = new Thread(() -> {
                 byte[] buf = new byte[16384];
                 try {
                     for (int n; (n = in.read(buf)) != -1; ) {
+                        if (fromClient && !subscriber && contains(buf, n, SUBSCRIBE)) {
+                            subscriber = true;
+                        }
+                        while (frozen()) {
+                            Thread.sleep(50); // hold the bytes: the peer hears nothing, and nothing closes
+                        }
                         out.write(buf, 0, n);
                         out.flush();
                     }
                 } catch (IOException e) {
                     // the relay ends with either side
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 } finally {
-                    reset();
+                    if (!frozen()) {
+                        reset();
+                    }
                 }
             }, "link-proxy-pump");
             t.setDaemon(true);
             t.start();
+        }
+
+        private static boolean contains(byte[] buf, int n, byte[] word) {
+            outer:
+            for (int i = 0; i + word.length <= n; i++) {
+                for (int j = 0; j < word.length; j++) {
+                    if (buf[i + j] != word[j]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+            return false;
         }
 
         void reset() {

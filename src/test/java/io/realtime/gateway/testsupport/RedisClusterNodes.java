@@ -65,14 +65,8 @@ public final class RedisClusterNodes implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (nodes.stream().allMatch(RedisClusterNodes::ready)) {
-                return;
-            }
-            RedisServer.sleep(100);
-        }
-        throw new IllegalStateException("cluster did not reach cluster_state:ok");
+        Await.until(Duration.ofSeconds(60), "every node says cluster_state:ok",
+                () -> nodes.stream().allMatch(RedisClusterNodes::ready));
     }
 
     /** The node agrees the cluster is OK and knows all its masters. */

@@ -143,21 +143,16 @@ public final class RedisServer implements AutoCloseable {
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (System.nanoTime() < deadline) {
+        Await.until(Duration.ofSeconds(30), "redis-server on " + port + " answers PING", () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("redis-server on " + port + " exited: see " + dir);
             }
             try {
-                if ("+PONG".equals(command("PING"))) {
-                    return;
-                }
+                return "+PONG".equals(command("PING"));
             } catch (UncheckedIOException notYet) {
-                // not listening yet
+                return false;
             }
-            sleep(20);
-        }
-        throw new IllegalStateException("redis-server on " + port + " did not answer PING in time");
+        });
     }
 
     @Override
@@ -170,15 +165,9 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** A port nothing listens on right now. */
+    /** A port nothing listens on right now (kept for callers of old; {@link FreePorts#next()}). */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FreePorts.next();
     }
 
     static void sleep(long ms) {

@@ -50,7 +50,7 @@ class OutboundQueueTest {
         for (int i = 0; i < 1_000; i++) {
             assertTrue(queue.offer(i));
         }
-        assertTrue(all.await(10, TimeUnit.SECONDS));
+        assertTrue(all.await(60, TimeUnit.SECONDS));
         for (int i = 0; i < 1_000; i++) {
             assertEquals(i, written.get(i));
         }
@@ -67,7 +67,7 @@ class OutboundQueueTest {
                 accepted++;
             }
         }
-        assertTrue(overflowed.await(5, TimeUnit.SECONDS));
+        assertTrue(overflowed.await(60, TimeUnit.SECONDS));
         assertTrue(accepted <= 6, "one in flight plus five queued at most, got " + accepted);
         assertTrue(queue.isFailed());
         assertFalse(queue.offer(99));
@@ -94,8 +94,8 @@ class OutboundQueueTest {
                 new java.io.IOException("broken pipe")), executor, () -> { }, e -> failed.countDown());
         queue.offer(1);
         queue.offer(2);
-        assertTrue(failed.await(5, TimeUnit.SECONDS));
-        queue.closeWhenDrained().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertTrue(failed.await(60, TimeUnit.SECONDS));
+        queue.closeWhenDrained().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
     @Test
@@ -110,7 +110,7 @@ class OutboundQueueTest {
         }
         var drained = queue.closeWhenDrained();
         assertFalse(queue.offer(99), "nothing may follow the goodbye");
-        drained.toCompletableFuture().get(5, TimeUnit.SECONDS);
+        drained.toCompletableFuture().get(60, TimeUnit.SECONDS);
         assertEquals(20, written.size());
     }
 
@@ -135,8 +135,8 @@ class OutboundQueueTest {
             queue.offer(i); // wait behind the write in flight
         }
         firstWrite.complete(null);
-        assertTrue(secondWrite.await(5, TimeUnit.SECONDS));
-        queue.closeWhenDrained().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertTrue(secondWrite.await(60, TimeUnit.SECONDS));
+        queue.closeWhenDrained().toCompletableFuture().get(60, TimeUnit.SECONDS);
         assertEquals(List.of(0), writes.get(0));
         assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8), writes.get(1), "the waiting frames, up to the batch size, in one write");
         assertEquals(4, writes.size(), "21 frames: 1 + 8 + 8 + 4");

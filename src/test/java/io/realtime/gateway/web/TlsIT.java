@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.gateway.testsupport.GatewayProcess;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.WsTestClient;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTPS and WSS from the runnable JAR with TLS switched on from the environment (README, TLS): a
  * keystore made here with keytool, trusted by the client and nothing else.
  */
+@OwnServers
 class TlsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -9,6 +9,7 @@ import io.realtime.gateway.broker.History;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.RedisClusterNodes;
 import io.realtime.gateway.testsupport.RedisServer;
 import java.io.InputStream;
@@ -33,6 +34,7 @@ import redis.clients.jedis.RedisClusterClient;
  * each channel's stream and pub/sub in one slot, fan-out is sharded pub/sub (SSUBSCRIBE on the
  * channel's master), and the cross-instance behaviour is the standalone one.
  */
+@OwnServers
 class RedisClusterIT {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
