@@ -124,10 +124,16 @@ final class Fuzz {
             case 2 -> request.header("Authorization", "Bearer " + text(random.nextInt(40)).replaceAll("[^!-~]", "x"));
             default -> request.header("Authorization", "Bearer " + publisher);
         }
-        HttpResponse<String> r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        String asked = where + ": POST " + path + " (" + contentType + ", " + body.length + " bytes, "
+                + request.build().headers().map().keySet() + ")";
+        HttpResponse<String> r;
+        try {
+            r = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(asked + ": no answer", e);
+        }
         outcomes.merge("http " + r.statusCode(), 1, Integer::sum);
-        String what = where + ": POST " + path + " (" + contentType + ", " + body.length + " bytes) -> "
-                + r.statusCode() + " " + r.body();
+        String what = asked + " -> " + r.statusCode() + " " + r.body();
         assertTrue(r.statusCode() < 500, what);
         assertFalse(INTERNALS.matcher(r.body()).find(), what);
     }
