@@ -6,8 +6,9 @@ import java.util.logging.Logger;
 /**
  * Runs a transport's goodbye as soon as the JVM is asked to exit (SIGTERM, as from a container
  * runtime). Liberty stops applications only after its quiesce stage, which waits up to 30 s for
- * open requests to finish, and an SSE stream or a WebSocket never finishes by itself: without this
- * hook the goodbye would come half a minute late, after the connections were cut.
+ * open requests to finish, and an SSE stream or a WebSocket never finishes by itself. Liberty's own
+ * SIGTERM handling runs that quiesce, whose start {@link EndpointWatch} also catches; this hook
+ * starts the goodbye even before it, and still works where no Liberty endpoint MBean is to be seen.
  */
 public final class JvmShutdownHook {
 
