@@ -66,8 +66,8 @@ public final class CouncilRoutes {
 
         /**
          * Everything that can refuse is checked before the evaluation is reserved, in this order: HEAD
-         * (405: a probe starts nothing), a reconnect (204, DESIGN §5), a request a foreign page could
-         * have made (403, DESIGN §7), the token (401), the input, bounded before it is read (400, 413),
+         * (405: a probe starts nothing), a reconnect (204, DESIGN §5), the token (401: a caller who
+         * forgot it learns that first), a request a foreign page could have made (403, DESIGN §7), the input, bounded before it is read (400, 413),
          * the caller's and the instance's evaluations (429); then the right to subscribe to the
          * evaluation's channel (403), and refused, nothing runs.
          */
@@ -77,8 +77,8 @@ public final class CouncilRoutes {
                 throw new NotAllowedException("GET", new String[] {"POST"});
             }
             EndedStreams.refuseReconnectToStart(request.getHeader("Last-Event-ID"));
-            costly.checkMayStart(request);
             Caller caller = authenticator.authenticate(request);
+            costly.checkMayStart(request);
             Prompt input = prompt.apply(council.settings().maxInputChars());
             String user = caller.isAnonymous() ? "address " + request.getRemoteAddr() : "user " + caller.subject();
             CouncilService.Reservation evaluation = council.open(user);

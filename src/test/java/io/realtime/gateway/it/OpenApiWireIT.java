@@ -76,6 +76,9 @@ class OpenApiWireIT {
         env.put("GATEWAY_COUNCIL_STANDIN_BASE_URL", "http://127.0.0.1:" + provider.getAddress().getPort() + "/v1");
         env.put("GATEWAY_COUNCIL_STANDIN_API_KEY", "k-standin");
         env.put("GATEWAY_COUNCIL_STANDIN_MODEL", "standin-model");
+        // Every start the test makes is its one user's: the per-user cap is not what it checks.
+        env.put("GATEWAY_COUNCIL_MAX_PER_USER", "100");
+        env.put("GATEWAY_COUNCIL_MAX_CONCURRENT", "100");
         gateway = GatewayProcess.start(env);
     }
 
