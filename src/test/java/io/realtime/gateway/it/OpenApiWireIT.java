@@ -189,10 +189,12 @@ class OpenApiWireIT {
                     new Call("GET", base + "openapi-7", null, null, null, 401)));
         }
         String form = "application/x-www-form-urlencoded";
+        // A start by GET with no token and nothing that proves its page's origin is what a foreign page
+        // can make (an <img>): refused as such before anything else (DESIGN §7), so 403, not 401.
         calls.put("GET /api/stream/council-score", List.of(
                 new Call("GET", "/api/stream/council-score?videoUrl=https%3A%2F%2Fcdn.example%2Fad.mp4", alice, null, null, 200),
                 new Call("GET", "/api/stream/council-score", alice, null, null, 400),
-                new Call("GET", "/api/stream/council-score?videoUrl=u", null, null, null, 401)));
+                new Call("GET", "/api/stream/council-score?videoUrl=u", null, null, null, 403)));
         calls.put("POST /api/stream/council-score", List.of(
                 new Call("POST", "/api/stream/council-score", alice, form, "transcript=Buy+now", 200),
                 new Call("POST", "/api/stream/council-score", alice, form, "", 400),
@@ -202,7 +204,7 @@ class OpenApiWireIT {
         calls.put("GET /api/stream/evaluate-creative", List.of(
                 new Call("GET", "/api/stream/evaluate-creative?headline=Summer+sale", alice, null, null, 200),
                 new Call("GET", "/api/stream/evaluate-creative", alice, null, null, 400),
-                new Call("GET", "/api/stream/evaluate-creative?headline=x", null, null, null, 401)));
+                new Call("GET", "/api/stream/evaluate-creative?headline=x", null, null, null, 403)));
         calls.put("POST /api/stream/evaluate-creative", List.of(
                 new Call("POST", "/api/stream/evaluate-creative", alice, form, "headline=Summer+sale", 200),
                 new Call("POST", "/api/stream/evaluate-creative", alice, form, "", 400),
