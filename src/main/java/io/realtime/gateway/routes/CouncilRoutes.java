@@ -32,6 +32,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * The council's seed routes (DESIGN §5): each request starts an evaluation and streams it until its
@@ -114,13 +115,13 @@ public final class CouncilRoutes {
 
         @Tag(name = "council")
         @Operation(summary = "Score a video ad with the AI council", description = "Streams ai_token, ai_model_done, ai_error and a final ai_score; X-Evaluation-Id names the evaluation. 503 with no provider configured.")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "200", ref = "CouncilStream")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "400", ref = "BadRequest")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "401", ref = "Unauthorized")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "403", ref = "Forbidden")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "413", ref = "TooLarge")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "429", ref = "Limit")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "503", ref = "Unavailable")
+        @APIResponse(responseCode = "200", ref = "CouncilStream")
+        @APIResponse(responseCode = "400", ref = "BadRequest")
+        @APIResponse(responseCode = "401", ref = "Unauthorized")
+        @APIResponse(responseCode = "403", ref = "Forbidden")
+        @APIResponse(responseCode = "413", ref = "TooLarge")
+        @APIResponse(responseCode = "429", ref = "Limit")
+        @APIResponse(responseCode = "503", ref = "Unavailable")
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void get(@QueryParam("videoUrl") String videoUrl, @QueryParam("transcript") String transcript,
@@ -132,14 +133,14 @@ public final class CouncilRoutes {
 
         @Tag(name = "council")
         @Operation(summary = "Score a video ad (form)", description = "As the GET, with the fields as a form, for large transcripts.")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "200", ref = "CouncilStream")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "400", ref = "BadRequest")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "401", ref = "Unauthorized")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "403", ref = "Forbidden")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "413", ref = "TooLarge")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "429", ref = "Limit")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "503", ref = "Unavailable")
+        @APIResponse(responseCode = "200", ref = "CouncilStream")
+        @APIResponse(responseCode = "400", ref = "BadRequest")
+        @APIResponse(responseCode = "401", ref = "Unauthorized")
+        @APIResponse(responseCode = "403", ref = "Forbidden")
+        @APIResponse(responseCode = "413", ref = "TooLarge")
+        @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+        @APIResponse(responseCode = "429", ref = "Limit")
+        @APIResponse(responseCode = "503", ref = "Unavailable")
         @POST
         @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
         @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -169,13 +170,13 @@ public final class CouncilRoutes {
 
         @Tag(name = "council")
         @Operation(summary = "Evaluate one creative with the AI council", description = "As council-score, with its own prompt.")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "200", ref = "CouncilStream")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "400", ref = "BadRequest")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "401", ref = "Unauthorized")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "403", ref = "Forbidden")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "413", ref = "TooLarge")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "429", ref = "Limit")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "503", ref = "Unavailable")
+        @APIResponse(responseCode = "200", ref = "CouncilStream")
+        @APIResponse(responseCode = "400", ref = "BadRequest")
+        @APIResponse(responseCode = "401", ref = "Unauthorized")
+        @APIResponse(responseCode = "403", ref = "Forbidden")
+        @APIResponse(responseCode = "413", ref = "TooLarge")
+        @APIResponse(responseCode = "429", ref = "Limit")
+        @APIResponse(responseCode = "503", ref = "Unavailable")
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void get(@QueryParam("creativeUrl") String creativeUrl, @QueryParam("headline") String headline,
@@ -187,14 +188,14 @@ public final class CouncilRoutes {
 
         @Tag(name = "council")
         @Operation(summary = "Evaluate one creative (form)", description = "As the GET, with the fields as a form.")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "200", ref = "CouncilStream")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "400", ref = "BadRequest")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "401", ref = "Unauthorized")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "403", ref = "Forbidden")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "413", ref = "TooLarge")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "429", ref = "Limit")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "503", ref = "Unavailable")
+        @APIResponse(responseCode = "200", ref = "CouncilStream")
+        @APIResponse(responseCode = "400", ref = "BadRequest")
+        @APIResponse(responseCode = "401", ref = "Unauthorized")
+        @APIResponse(responseCode = "403", ref = "Forbidden")
+        @APIResponse(responseCode = "413", ref = "TooLarge")
+        @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+        @APIResponse(responseCode = "429", ref = "Limit")
+        @APIResponse(responseCode = "503", ref = "Unavailable")
         @POST
         @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
         @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -229,12 +230,12 @@ public final class CouncilRoutes {
 
         @Tag(name = "council")
         @Operation(summary = "Replay an evaluation", description = "Every event of the evaluation from history, then live until ai_score.")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "200", ref = "CouncilStream")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "400", ref = "BadRequest")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "401", ref = "Unauthorized")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "403", ref = "Forbidden")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "429", ref = "Limit")
-        @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "503", ref = "Unavailable")
+        @APIResponse(responseCode = "200", ref = "CouncilStream")
+        @APIResponse(responseCode = "400", ref = "BadRequest")
+        @APIResponse(responseCode = "401", ref = "Unauthorized")
+        @APIResponse(responseCode = "403", ref = "Forbidden")
+        @APIResponse(responseCode = "429", ref = "Limit")
+        @APIResponse(responseCode = "503", ref = "Unavailable")
         @GET
         @Produces(MediaType.SERVER_SENT_EVENTS)
         public void stream(@PathParam("evaluationId") String evaluationId, @HeaderParam("Last-Event-ID") String resume,

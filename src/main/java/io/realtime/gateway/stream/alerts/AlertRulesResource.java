@@ -36,6 +36,9 @@ import java.net.URI;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** {@code /api/alerts/rules}: threshold rules on campaign metrics, created, listed and deleted. */
 @Path("/alerts/rules")
@@ -75,13 +78,13 @@ public class AlertRulesResource {
     /** {@code {"userId","campaignId","metric","operator":"above|below","threshold","severity"?,"title"?}} → 201 with the rule. */
     @Tag(name = "alerts")
     @Operation(summary = "Create an alert rule", description = "A threshold rule on one campaign figure (DESIGN §10); its alerts go to alerts:{userId}. 201 with the rule; 422 for a bad field.")
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "201", description = "The rule, with the id it got (Location: alerts/rules/{id})",
-            content = @org.eclipse.microprofile.openapi.annotations.media.Content(mediaType = MediaType.APPLICATION_JSON, schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation = AlertRule.class)))
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "400", ref = "BadRequest")
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "401", ref = "Unauthorized")
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "403", ref = "Forbidden")
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "422", ref = "BadData")
+    @APIResponse(responseCode = "201", description = "The rule, with the id it got (Location: alerts/rules/{id})",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AlertRule.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+    @APIResponse(responseCode = "422", ref = "BadData")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@HeaderParam("Content-Length") long length, InputStream body) {
@@ -124,10 +127,10 @@ public class AlertRulesResource {
     /** {@code ?userId=} for one user's rules; without it, every rule. */
     @Tag(name = "alerts")
     @Operation(summary = "List alert rules", description = "Every rule, or one user's with ?userId=.")
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "200", description = "The rules",
-            content = @org.eclipse.microprofile.openapi.annotations.media.Content(mediaType = MediaType.APPLICATION_JSON, schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation = RuleList.class)))
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "401", ref = "Unauthorized")
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "200", description = "The rules",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RuleList.class)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
     @GET
     public String list(@QueryParam("userId") String userId) {
         permissions.checkUser(authenticator.authenticate(request), userId);
@@ -136,11 +139,11 @@ public class AlertRulesResource {
 
     @Tag(name = "alerts")
     @Operation(summary = "One alert rule", description = "404 problem when there is none.")
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "200", description = "The rule",
-            content = @org.eclipse.microprofile.openapi.annotations.media.Content(mediaType = MediaType.APPLICATION_JSON, schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation = AlertRule.class)))
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "401", ref = "Unauthorized")
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "403", ref = "Forbidden")
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "200", description = "The rule",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AlertRule.class)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @GET
     @Path("{id}")
     public String get(@PathParam("id") String id) {
@@ -151,10 +154,10 @@ public class AlertRulesResource {
 
     @Tag(name = "alerts")
     @Operation(summary = "Delete an alert rule", description = "204; 404 problem when there is none.")
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "204", description = "Deleted")
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "401", ref = "Unauthorized")
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "403", ref = "Forbidden")
-    @org.eclipse.microprofile.openapi.annotations.responses.APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String id) {
