@@ -1,5 +1,5 @@
 // Command-line options of run.js, with their defaults in one object.
-import { ALL_SCENARIOS } from './suite.js';
+import { ALL_SCENARIOS, KNOWN_SCENARIOS } from './suite.js';
 
 export const DEFAULTS = {
   targets: ['gateway', 'nchan', 'socketio'],
@@ -50,7 +50,7 @@ export function parseArgs(argv) {
     else options[name] = value;
     if (name === 'duration' || name === 'publishInflight') options.filtered = true;
   }
-  for (const s of options.scenarios) if (!ALL_SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s} (known: ${ALL_SCENARIOS.join(', ')})`);
+  for (const s of options.scenarios) if (!KNOWN_SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s} (known: ${KNOWN_SCENARIOS.join(', ')})`);
   for (const t of options.transports) if (!['sse', 'ws'].includes(t)) throw new Error(`unknown transport ${t}`);
   for (const t of options.targets) if (!['gateway', 'nchan', 'socketio'].includes(t)) throw new Error(`unknown target ${t}`);
   if (options.noCold) options.filtered = true;
@@ -62,6 +62,7 @@ export const USAGE = `node bench/run.js [options]
   (no options)            the full suite against gateway, Nchan and Socket.IO; writes docs/BENCHMARKS.md
   --targets a,b           gateway,nchan,socketio
   --scenarios a,b         ${ALL_SCENARIOS.join(',')}
+                          (by name only: ${KNOWN_SCENARIOS.filter((s) => !ALL_SCENARIOS.includes(s)).join(',')})
   --transports a,b        sse,ws
   --duration S            seconds of publishing per run (default 10)
   --sweep-duration S      seconds per sweep level (default 5)

@@ -3,12 +3,15 @@
 import { measureDelivery } from './scenarios/delivery.js';
 import { measureIdle } from './scenarios/idle.js';
 import { runClaims } from './scenarios/claims.js';
+import { HOT_SCENARIOS, runHotCase } from './scenarios/hot.js';
 import { plans, warmupOf, againOf, SWEEP_RATES } from './scenarios/plans.js';
 import { startRedis } from './targets/redis.js';
 import { withTimeout } from './clock.js';
 import { stopAllProcesses } from './processes.js';
 
 export const ALL_SCENARIOS = ['fanout', 'sweep', 'channels', 'idle', 'redis', 'claims'];
+// Also runnable by name (--scenarios), not part of the full suite: the hot channel (scenarios/hot.js).
+export const KNOWN_SCENARIOS = [...ALL_SCENARIOS, ...HOT_SCENARIOS];
 const CASE_TIMEOUT_MS = 15 * 60 * 1000; // no single case may hold the suite longer than this
 
 async function startInstances(target, count, redisUrl) {
@@ -44,7 +47,7 @@ export class Suite {
             redis: () => this.deliveryCase('redis', target, transport, plans.redis, 2),
             sweep: () => this.sweepCase(target, transport),
             idle: () => this.idleCase(target, transport),
-          }[scenario];
+          }[scenario] ?? (() => runHotCase(this, scenario, target, transport));
           await this.guard(scenario, target, transport, run);
         }
       }
@@ -74,7 +77,7 @@ export class Suite {
     try {
       instances = await startInstances(target, count, redisServer?.url ?? null);
       const serverPids = [...instances.flatMap((i) => i.pids), ...(redisServer?.pids ?? [])];
-      return await body(instances, serverPids);
+      return await body(instances, serverPids, redisServer);
     } finally {
       await Promise.all(instances.map((i) => i.stop()));
       await redisServer?.stop();

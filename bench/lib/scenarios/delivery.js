@@ -38,7 +38,8 @@ export async function measureDelivery({ pool, target, instances, transport, plan
     phase = 'publishing';
     usage.begin();
     const publishPort = instances[0].port;
-    publisher = new Publisher({
+    // A scenario may bring its own way in (scenarios/hot.js: WebSocket publish op, Redis inbox).
+    publisher = plan.makePublisher ? plan.makePublisher({ instances, plan, redisUrl: plan.redisUrl }) : new Publisher({
       port: publishPort,
       wire: target.wire,
       channels: plan.channels,

@@ -33,6 +33,9 @@ export function gatewayTarget({ jar, label = 'gateway', javaHome = null, javaOpt
         // Every benchmark client connects from loopback, and the idle scenario holds 15,000 connections:
         // the per-address limit (a guard against one abusive address) is off here, as it is in the peers.
         GATEWAY_LIMITS_CONNECTIONS_PER_IP: '0',
+        // One load client publishes every event (20,000/s on the hot channel): the per-client publish
+        // rate (5,000/s by default) would measure the limit, not the gateway. The peers have none.
+        GATEWAY_LIMITS_PUBLISH_RATE: '0',
       };
       if (redisUrl) env.REDIS_URL = redisUrl;
       const args = [...javaOpts.split(/\s+/).filter(Boolean), '-jar', jar];

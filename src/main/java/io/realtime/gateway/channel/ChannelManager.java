@@ -1,6 +1,7 @@
 package io.realtime.gateway.channel;
 
 import io.realtime.gateway.broker.Broker;
+import io.realtime.gateway.broker.Delivery;
 import io.realtime.gateway.broker.Fallback;
 import io.realtime.gateway.broker.History;
 import io.realtime.gateway.broker.HistoryGap;
@@ -119,23 +120,32 @@ public class ChannelManager {
     }
 
     /**
-     * Publishes in order and says how the events went out ({@link Publication#delivery()}):
+     * Publishes in order and says how the events went out ({@link PublishOutcome#cluster()}):
      * {@code fallback} is the publisher's choice for when the cluster's broker is unreachable.
      * A product stream's drafts are derived first ({@link EventDeriver}), so what is stored is the
      * derived event.
      *
      * @throws io.realtime.gateway.broker.BrokerUnavailableException when refused
      */
-    public Publication publish(List<EventDraft> inputs, Fallback fallback) {
+    public PublishOutcome publish(List<EventDraft> inputs, Fallback fallback) {
         List<EventDraft> drafts = derivations.derive(inputs);
         List<HistoryPolicy> policies = new ArrayList<>(drafts.size());
+        // A hot batch is mostly one channel: its policy is looked up once, not once per event.
+        ChannelName last = null;
+        HistoryPolicy policy = null;
         for (EventDraft draft : drafts) {
-            policies.add(namespaces.history(draft.channel().value()));
+            if (!draft.channel().equals(last)) {
+                last = draft.channel();
+                policy = namespaces.history(last.value());
+            }
+            policies.add(policy);
         }
         Publication publication = broker.publish(drafts, policies, fallback);
         stats.countPublished(publication.events().size());
-        derivations.published(publication, drafts);
-        return publication;
+        PublishOutcome outcome = new PublishOutcome(publication.events(),
+                publication.delivery() == Delivery.CLUSTER, publication.duplicates());
+        derivations.published(outcome, drafts);
+        return outcome;
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.realtime.gateway.channel;
 
-import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventDraft;
 import java.util.ArrayList;
@@ -45,7 +44,7 @@ public final class Derivations {
     }
 
     /** After-publish work for each event this publish really added (an idempotent retry added nothing). */
-    void published(Publication publication, List<EventDraft> derived) {
+    void published(PublishOutcome publication, List<EventDraft> derived) {
         if (byKey.isEmpty()) {
             return;
         }

@@ -2,8 +2,8 @@ package io.realtime.gateway.websocket;
 
 import io.realtime.gateway.broker.BrokerUnavailableException;
 import io.realtime.gateway.broker.Fallback;
-import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.channel.ChannelManager;
+import io.realtime.gateway.channel.PublishOutcome;
 import io.realtime.gateway.channel.SlowSubscriberException;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.ErrorCode;
@@ -191,8 +191,8 @@ final class WebSocketProtocol {
         EventDraft draft = EventDraft.of(channel, message.get("type"), message.get("data"))
                 .withIdempotencyKey(key instanceof JsonString k ? k.getString() : null);
         guards.publishRate().take(PublishRate.client(connection.caller(), connection.address()), 1);
-        Publication published = core.publish(List.of(draft), fallback);
-        connection.reply(frames.ack(published.events().get(0).id().toString(), published.delivery().wire(),
+        PublishOutcome published = core.publish(List.of(draft), fallback);
+        connection.reply(frames.ack(published.events().get(0).id().toString(), published.delivery(),
                 published.duplicate(0), ref));
     }
 
