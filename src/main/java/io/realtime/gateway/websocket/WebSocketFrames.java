@@ -47,11 +47,17 @@ final class WebSocketFrames {
 
     /** @param duplicate a retry (same idempotency key): nothing was published, {@code id} is the first's */
     String ack(String id, String delivery, boolean duplicate, JsonValue ref) {
-        JsonObjectBuilder ack = JsonFactories.object().add("op", "ack").add("id", id).add("delivery", delivery);
+        // One per publish, so written directly: an id and the delivery word never need escaping, and
+        // the ref is the client's own JSON value written back as JSON (its toString).
+        StringBuilder ack = new StringBuilder(64).append("{\"op\":\"ack\",\"id\":\"").append(id)
+                .append("\",\"delivery\":\"").append(delivery).append('"');
         if (duplicate) {
-            ack.add("duplicate", true);
+            ack.append(",\"duplicate\":true");
         }
-        return withRef(ack, ref);
+        if (ref != null && ref.getValueType() != JsonValue.ValueType.NULL) {
+            ack.append(",\"ref\":").append(ref);
+        }
+        return ack.append('}').toString();
     }
 
     /** The answer to an {@code auth} op: who the connection acts for now, and until when. */

@@ -18,7 +18,8 @@ import org.xml.sax.InputSource;
 
 /**
  * The server.xml fragment the README gives for running the WAR on an existing Liberty: well-formed,
- * with the features the gateway's own server.xml has, the WAR at context root /, and metrics open.
+ * with the features the gateway's own server.xml has, the WAR at context root /, metrics open, and the
+ * same runtime monitors (per-request ones off).
  */
 class ReadmeServerFragmentTest {
 
@@ -35,6 +36,11 @@ class ReadmeServerFragmentTest {
                 .getNamedItem("contextRoot").getNodeValue());
         assertEquals("false", fragment.getElementsByTagName("mpMetrics").item(0).getAttributes()
                 .getNamedItem("authentication").getNodeValue());
+        assertEquals(monitorFilter(production), monitorFilter(fragment), "the same runtime monitors");
+    }
+
+    private static String monitorFilter(Document doc) {
+        return doc.getElementsByTagName("monitor").item(0).getAttributes().getNamedItem("filter").getNodeValue();
     }
 
     private static Document parse(String xml) throws Exception {

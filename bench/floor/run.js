@@ -1,0 +1,186 @@
+// The runtime's floor for a publish (issue 19): what one POST costs on Liberty before the gateway does
+// anything, and what each of the gateway's features adds, measured in one run beside the gateway itself.
+//
+//   node bench/floor/run.js --jar target/realtime-gateway.jar [--label after]
+//                           [--jar-b /work/bench-jars/baseline.jar --label-b before] [--rate 1000] [--duration 10]
+//
+// The floor app (bench/floor/src: one JAX-RS resource on the gateway's single-event route that reads the
+// body and answers 202) is compiled here with javac and deployed on the Liberty runtime inside the gateway
+// jar (so the very same runtime build), once per feature set. Each server, and each gateway jar, gets the
+// same load: one event per POST at a fixed rate over keep-alive, 8 in flight, round-robin over 100
+// channels with no subscriber (publish cost only), a warm-up, then a measured window. The figure is
+// server CPU (utime + stime of the process tree, from /proc) per request.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, readdirSync, chmodSync, existsSync } from 'node:fs';
+import { join, dirname, resolve } from 'node:path';
+import { tmpdir, homedir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Publisher } from '../lib/publisher.js';
+import { UsageWindow } from '../lib/usage.js';
+import { startProcess, stopProcess, stopAllProcesses, logTail, trackTempDir, removeTempDir } from '../lib/processes.js';
+import { freePort } from '../lib/ports.js';
+import { waitForOk } from '../lib/http-probe.js';
+import { gatewayTarget } from '../lib/targets/gateway.js';
+import { channelNames } from '../lib/scenarios/plans.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const API_JAR = join(homedir(), '.m2/repository/jakarta/ws/rs/jakarta.ws.rs-api/3.1.0/jakarta.ws.rs-api-3.1.0.jar');
+const READY_TIMEOUT_MS = 300000;
+
+// Cumulative: each set is the one before plus one feature, ending with the gateway's whole list, then
+// that list with the runtime's per-request monitors filtered out as the gateway's server.xml does.
+const GATEWAY_FEATURES = ['restfulWS-3.1', 'websocket-2.1', 'cdi-4.0', 'jsonb-3.0', 'concurrent-3.0', 'mpConfig-3.1', 'mpHealth-4.0', 'mpMetrics-5.1', 'mpOpenAPI-3.1'];
+const VARIANTS = [
+  { name: 'floor: restfulWS', features: ['restfulWS-3.1'] },
+  { name: '+ cdi', features: ['restfulWS-3.1', 'cdi-4.0'] },
+  { name: '+ jsonb', features: ['restfulWS-3.1', 'cdi-4.0', 'jsonb-3.0'] },
+  { name: '+ mpOpenAPI', features: ['restfulWS-3.1', 'cdi-4.0', 'jsonb-3.0', 'mpOpenAPI-3.1'] },
+  { name: '+ mpMetrics (HTTP, REST, servlet monitors on)', features: ['restfulWS-3.1', 'cdi-4.0', 'jsonb-3.0', 'mpOpenAPI-3.1', 'mpMetrics-5.1'] },
+  { name: "floor with the gateway's features", features: GATEWAY_FEATURES },
+  { name: "floor with the gateway's features, monitors filtered", features: GATEWAY_FEATURES, monitorFilter: 'ThreadPool' },
+];
+
+function options(argv) {
+  const o = { jar: 'target/realtime-gateway.jar', label: 'gateway', jarB: null, labelB: 'gateway-b', rate: 1000, duration: 10, warmup: 10, out: null };
+  for (let i = 0; i < argv.length; i += 2) {
+    const name = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+    if (!(name in o)) throw new Error(`unknown option ${argv[i]}`);
+    o[name] = ['rate', 'duration', 'warmup'].includes(name) ? Number(argv[i + 1]) : argv[i + 1];
+  }
+  return o;
+}
+
+function buildWar(workDir) {
+  const classes = join(workDir, 'war/WEB-INF/classes');
+  mkdirSync(classes, { recursive: true });
+  const sources = readdirSync(join(HERE, 'src/floor')).map((f) => join(HERE, 'src/floor', f));
+  execFileSync('javac', ['--release', '17', '-cp', API_JAR, '-d', classes, ...sources], { stdio: 'inherit' });
+  const war = join(workDir, 'floor.war');
+  execFileSync('jar', ['cf', war, '-C', join(workDir, 'war'), '.'], { stdio: 'inherit' });
+  return war;
+}
+
+// The gateway jar's own Liberty, unpacked once: the floor runs on exactly the runtime the gateway does.
+function unpackRuntime(jar, workDir) {
+  execFileSync('unzip', ['-q', resolve(jar), 'wlp/*', '-d', workDir]);
+  for (const f of readdirSync(join(workDir, 'wlp/bin'))) chmodSync(join(workDir, 'wlp/bin', f), 0o755);
+  return join(workDir, 'wlp');
+}
+
+function serverXml(variant, port, war) {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<server>
+    <featureManager>
+${variant.features.map((f) => `        <feature>${f}</feature>`).join('\n')}
+    </featureManager>
+    <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="${port}" httpsPort="-1"/>
+    <webApplication location="${war}" contextRoot="/"/>
+${variant.features.includes('mpMetrics-5.1') ? '    <mpMetrics authentication="false"/>\n' : ''}${variant.monitorFilter ? `    <monitor filter="${variant.monitorFilter}"/>\n` : ''}    <logging consoleLogLevel="INFO"/>
+</server>
+`;
+}
+
+async function startFloor(wlp, variant, war, workDir, index) {
+  const port = await freePort();
+  const userDir = join(workDir, `usr-${index}`);
+  const serverDir = join(userDir, 'servers/floor');
+  mkdirSync(serverDir, { recursive: true });
+  writeFileSync(join(serverDir, 'server.xml'), serverXml(variant, port, war));
+  const child = startProcess(join(wlp, 'bin/server'), ['run', 'floor'], { env: { WLP_USER_DIR: userDir }, logFile: join(workDir, `floor-${index}.log`) });
+  const instance = { port, pids: [child.pid], stop: () => stopProcess(child, { graceMs: 15000 }) };
+  // Ready when the app answers: a 202 to a publish (the first request is not measured).
+  const url = `http://127.0.0.1:${port}/api/channels/job:probe/events`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.hasExited) throw new Error(`floor server exited\n${logTail(child)}`);
+    if ((await postStatus(url)) === 202) return instance;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await instance.stop();
+  throw new Error(`floor server not ready\n${logTail(child)}`);
+}
+
+async function postStatus(url) {
+  try {
+    const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"type":"probe","data":{}}' });
+    await r.arrayBuffer();
+    return r.status;
+  } catch {
+    return 0;
+  }
+}
+
+const wire = {
+  eventRequest: (channel, payload) => ({ path: `/api/channels/${channel}/events`, body: `{"type":"bench","data":${payload}}` }),
+};
+
+async function load(instance, o, seconds) {
+  const publisher = new Publisher({ port: instance.port, wire, channels: channelNames(100), rate: o.rate, durationS: seconds, concurrency: 8 });
+  const usage = new UsageWindow(instance.pids);
+  usage.begin();
+  const published = await publisher.run();
+  const cost = usage.end();
+  return {
+    accepted: published.accepted,
+    failed: published.failed,
+    errors: published.errors,
+    achievedRate: Math.round(published.achievedRate),
+    roundTripP50Ms: published.roundTripMs.p50,
+    serverCpuSeconds: cost.serverCpuSeconds,
+    otherCpuSeconds: cost.otherCpuSeconds,
+    cpuMsPerRequest: published.accepted ? (1000 * cost.serverCpuSeconds) / published.accepted : null,
+  };
+}
+
+async function measure(name, start, o, rows) {
+  console.log(`== ${name}`);
+  const instance = await start();
+  try {
+    await load(instance, o, o.warmup);
+    const figures = await load(instance, o, o.duration);
+    console.log(`   ${JSON.stringify(figures)}`);
+    rows.push({ name, ...figures });
+  } finally {
+    await instance.stop();
+  }
+}
+
+async function main() {
+  const o = options(process.argv.slice(2));
+  if (!existsSync(API_JAR)) throw new Error(`needs ${API_JAR} (mvn package fetches it)`);
+  const workDir = trackTempDir(mkdtempSync(join(tmpdir(), 'rt-floor-')));
+  const rows = [];
+  try {
+    const war = buildWar(workDir);
+    const wlp = unpackRuntime(o.jar, workDir);
+    for (const [i, variant] of VARIANTS.entries()) {
+      await measure(variant.name, () => startFloor(wlp, variant, war, workDir, i), o, rows);
+    }
+    for (const [jar, label] of [[o.jar, o.label], [o.jarB, o.labelB]]) {
+      if (!jar) continue;
+      const target = gatewayTarget({ jar, label, runDir: workDir });
+      await measure(`gateway ${label}`, () => target.start(), o, rows);
+    }
+  } finally {
+    await stopAllProcesses();
+    removeTempDir(workDir);
+  }
+  const base = rows[0]?.cpuMsPerRequest;
+  const floorAll = rows.find((r) => r.name === "floor with the gateway's features")?.cpuMsPerRequest;
+  const fmt = (v) => (v === null || v === undefined ? '–' : v.toFixed(3));
+  const lines = [
+    `${o.rate} POST/s offered, one event each, 8 in flight, ${o.duration} s measured after ${o.warmup} s warm-up.`,
+    '',
+    '| server | accepted/s | server CPU ms per request | × floor | × floor with the same features | p50 round-trip ms |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.name} | ${r.achievedRate}${r.failed ? ` (${r.failed} failed)` : ''} | ${fmt(r.cpuMsPerRequest)} | ${r.cpuMsPerRequest && base ? (r.cpuMsPerRequest / base).toFixed(2) : '–'} | ${r.cpuMsPerRequest && floorAll ? (r.cpuMsPerRequest / floorAll).toFixed(2) : '–'} | ${fmt(r.roundTripP50Ms)} |`),
+  ];
+  console.log(`\n${lines.join('\n')}`);
+  if (o.out) writeFileSync(o.out, JSON.stringify({ options: o, rows }, null, 2));
+}
+
+main().catch(async (err) => {
+  console.error(err);
+  await stopAllProcesses();
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+package io.realtime.gateway.websocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import org.junit.jupiter.api.Test;
+
+/** The ack is written by hand (one per publish): it must still be the JSON the builder would write. */
+class WebSocketFramesTest {
+
+    private final WebSocketFrames frames = new WebSocketFrames();
+
+    @Test
+    void anAckEchoesAnyRefAsJsonOnOneLine() {
+        JsonValue tricky = Json.createValue("a \"quoted\"\nline\\");
+        JsonObject ack = parse(frames.ack("1795615943231-0", "local", false, tricky));
+        assertEquals("ack", ack.getString("op"));
+        assertEquals("1795615943231-0", ack.getString("id"));
+        assertEquals("local", ack.getString("delivery"));
+        assertEquals(tricky, ack.get("ref"));
+        assertFalse(ack.containsKey("duplicate"));
+        assertFalse(frames.ack("1-0", "cluster", false, tricky).contains("\n"), "a message never holds a raw newline");
+
+        JsonObject numbered = parse(frames.ack("1-0", "cluster", true, Json.createValue(7)));
+        assertEquals(7, numbered.getInt("ref"));
+        assertEquals(true, numbered.getBoolean("duplicate"));
+        assertFalse(parse(frames.ack("1-0", "local", false, null)).containsKey("ref"));
+        assertFalse(parse(frames.ack("1-0", "local", false, JsonValue.NULL)).containsKey("ref"));
+    }
+
+    private static JsonObject parse(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+}
