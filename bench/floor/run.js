@@ -22,6 +22,7 @@ import { freePort } from '../lib/ports.js';
 import { waitForOk } from '../lib/http-probe.js';
 import { gatewayTarget } from '../lib/targets/gateway.js';
 import { channelNames } from '../lib/scenarios/plans.js';
+import { PipelinedPublisher, openGatewaySocket } from '../lib/scenarios/hot.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const API_JAR = join(homedir(), '.m2/repository/jakarta/ws/rs/jakarta.ws.rs-api/3.1.0/jakarta.ws.rs-api-3.1.0.jar');
@@ -110,12 +111,30 @@ async function postStatus(url) {
   }
 }
 
-const wire = {
-  eventRequest: (channel, payload) => ({ path: `/api/channels/${channel}/events`, body: `{"type":"bench","data":${payload}}` }),
-};
+const gatewayWire = gatewayTarget({ jar: null, runDir: null }).wire;
+// The floor answers the gateway's single-event route, so the same requests go to both.
+const wire = { eventRequest: gatewayWire.eventRequest };
 
-async function load(instance, o, seconds) {
-  const publisher = new Publisher({ port: instance.port, wire, channels: channelNames(100), rate: o.rate, durationS: seconds, concurrency: 8 });
+// The ways in measured on every gateway jar, each with no subscriber (the publish's own cost): one event
+// per POST (as on the floor), batches of 100 on one channel, the WebSocket publish op pipelined.
+const GATEWAY_LOADS = [
+  { way: 'single', perRequest: 1 },
+  { way: 'batch of 100', perRequest: 100, rate: 20000 },
+  { way: 'WebSocket publish op', perRequest: 1, rate: 20000, ws: true },
+];
+
+function publisherFor(instance, o, seconds, load = GATEWAY_LOADS[0]) {
+  if (load.ws) {
+    return new PipelinedPublisher({ plan: { channels: channelNames(1), rate: load.rate, durationS: seconds }, window: 256, open: () => openGatewaySocket(instance.port) });
+  }
+  if (load.perRequest > 1) {
+    return new Publisher({ port: instance.port, wire: gatewayWire, channels: channelNames(1), rate: load.rate, durationS: seconds, batchSize: load.perRequest });
+  }
+  return new Publisher({ port: instance.port, wire, channels: channelNames(100), rate: o.rate, durationS: seconds, concurrency: 8 });
+}
+
+async function load(instance, o, seconds, way) {
+  const publisher = publisherFor(instance, o, seconds, way);
   const usage = new UsageWindow(instance.pids);
   usage.begin();
   const published = await publisher.run();
@@ -126,20 +145,22 @@ async function load(instance, o, seconds) {
     errors: published.errors,
     achievedRate: Math.round(published.achievedRate),
     roundTripP50Ms: published.roundTripMs.p50,
+    cpuMsPerEvent: published.accepted ? (1000 * cost.serverCpuSeconds) / published.accepted : null,
     serverCpuSeconds: cost.serverCpuSeconds,
     otherCpuSeconds: cost.otherCpuSeconds,
-    cpuMsPerRequest: published.accepted ? (1000 * cost.serverCpuSeconds) / published.accepted : null,
   };
 }
 
-async function measure(name, start, o, rows) {
+async function measure(name, start, o, rows, ways = [GATEWAY_LOADS[0]]) {
   console.log(`== ${name}`);
   const instance = await start();
   try {
-    await load(instance, o, o.warmup);
-    const figures = await load(instance, o, o.duration);
-    console.log(`   ${JSON.stringify(figures)}`);
-    rows.push({ name, ...figures });
+    for (const way of ways) {
+      await load(instance, o, o.warmup, way);
+      const figures = await load(instance, o, o.duration, way);
+      console.log(`   ${way.way}: ${JSON.stringify(figures)}`);
+      rows.push({ name, way: way.way, ...figures });
+    }
   } finally {
     await instance.stop();
   }
@@ -159,21 +180,24 @@ async function main() {
     for (const [jar, label] of [[o.jar, o.label], [o.jarB, o.labelB]]) {
       if (!jar) continue;
       const target = gatewayTarget({ jar, label, runDir: workDir });
-      await measure(`gateway ${label}`, () => target.start(), o, rows);
+      await measure(`gateway ${label}`, () => target.start(), o, rows, GATEWAY_LOADS);
     }
   } finally {
     await stopAllProcesses();
     removeTempDir(workDir);
   }
-  const base = rows[0]?.cpuMsPerRequest;
-  const floorAll = rows.find((r) => r.name === "floor with the gateway's features")?.cpuMsPerRequest;
+  const base = rows[0]?.cpuMsPerEvent;
+  const floorAll = rows.find((r) => r.name === "floor with the gateway's features")?.cpuMsPerEvent;
+  const single = (r) => r.way === 'single';
   const fmt = (v) => (v === null || v === undefined ? '–' : v.toFixed(3));
   const lines = [
     `${o.rate} POST/s offered, one event each, 8 in flight, ${o.duration} s measured after ${o.warmup} s warm-up.`,
     '',
-    '| server | accepted/s | server CPU ms per request | × floor | × floor with the same features | p50 round-trip ms |',
-    '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${r.achievedRate}${r.failed ? ` (${r.failed} failed)` : ''} | ${fmt(r.cpuMsPerRequest)} | ${r.cpuMsPerRequest && base ? (r.cpuMsPerRequest / base).toFixed(2) : '–'} | ${r.cpuMsPerRequest && floorAll ? (r.cpuMsPerRequest / floorAll).toFixed(2) : '–'} | ${fmt(r.roundTripP50Ms)} |`),
+    'Gateways: also batches of 100 on one channel and the WebSocket publish op (256 in flight), 20,000 events/s offered; no subscribers.',
+    '',
+    '| server | way in | events accepted/s | server CPU ms per event | × floor | × floor with the same features | p50 round-trip ms |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.name} | ${r.way} | ${r.achievedRate}${r.failed ? ` (${r.failed} failed)` : ''} | ${fmt(r.cpuMsPerEvent)} | ${single(r) && base ? (r.cpuMsPerEvent / base).toFixed(2) : '–'} | ${single(r) && floorAll ? (r.cpuMsPerEvent / floorAll).toFixed(2) : '–'} | ${fmt(r.roundTripP50Ms)} |`),
   ];
   console.log(`\n${lines.join('\n')}`);
   if (o.out) writeFileSync(o.out, JSON.stringify({ options: o, rows }, null, 2));

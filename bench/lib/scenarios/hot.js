@@ -128,7 +128,7 @@ export class PipelinedPublisher {
 
 // The gateway's WebSocket: publishes carry a ref (their seq); acks must come back in the order sent, and
 // one out of order fails the publish it answered (so the run shows it as failed events, never silently).
-async function openGatewaySocket(port) {
+export async function openGatewaySocket(port) {
   const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, { perMessageDeflate: false });
   await new Promise((resolve, reject) => {
     socket.once('open', resolve);
