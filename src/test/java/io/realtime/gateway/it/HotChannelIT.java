@@ -27,8 +27,8 @@ class HotChannelIT {
     private static final URI WS = URI.create("ws://localhost:" + GatewayHttp.testServerPort() + "/ws");
     private static final int SUBSCRIBERS = 10;
     /** Under the test server's publish burst (gateway.limits.publish-burst, 10,000) with the batch test. */
-    private static final int PIPELINED = 2_000;
-    private static final int BATCHED = 6_000;
+    private static final int PIPELINED = 1_000;
+    private static final int BATCHED = 4_000;
     /** Each batch body stays under the 64 KiB limit. */
     private static final int BATCH = 500;
 
