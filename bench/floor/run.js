@@ -17,7 +17,7 @@ import { tmpdir, homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Publisher } from '../lib/publisher.js';
 import { UsageWindow } from '../lib/usage.js';
-import { startProcess, stopProcess, stopAllProcesses, logTail, trackTempDir, removeTempDir } from '../lib/processes.js';
+import { startProcess, stopProcess, stopAllProcesses, logTail, trackTempDir, removeTempDir, installCleanup } from '../lib/processes.js';
 import { freePort } from '../lib/ports.js';
 import { waitForOk } from '../lib/http-probe.js';
 import { gatewayTarget } from '../lib/targets/gateway.js';
@@ -168,6 +168,7 @@ async function measure(name, start, o, rows, ways = [GATEWAY_LOADS[0]]) {
 
 async function main() {
   const o = options(process.argv.slice(2));
+  installCleanup(); // Ctrl-C or a kill stops the servers this run started
   if (!existsSync(API_JAR)) throw new Error(`needs ${API_JAR} (mvn package fetches it)`);
   const workDir = trackTempDir(mkdtempSync(join(tmpdir(), 'rt-floor-')));
   const rows = [];
