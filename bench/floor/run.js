@@ -3,6 +3,7 @@
 //
 //   node bench/floor/run.js --jar target/realtime-gateway.jar [--label after]
 //                           [--jar-b /work/bench-jars/baseline.jar --label-b before] [--rate 1000] [--duration 10]
+//                           [--only gateways --rounds N]   (the jars alone, alternated N times: an A/B)
 //
 // The floor app (bench/floor/src: one JAX-RS resource on the gateway's single-event route that reads the
 // body and answers 202) is compiled here with javac and deployed on the Liberty runtime inside the gateway
@@ -42,11 +43,11 @@ const VARIANTS = [
 ];
 
 function options(argv) {
-  const o = { jar: 'target/realtime-gateway.jar', label: 'gateway', jarB: null, labelB: 'gateway-b', rate: 1000, duration: 10, warmup: 10, out: null };
+  const o = { jar: 'target/realtime-gateway.jar', label: 'gateway', jarB: null, labelB: 'gateway-b', rate: 1000, duration: 10, warmup: 10, out: null, only: 'all', rounds: 1 };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
     if (!(name in o)) throw new Error(`unknown option ${argv[i]}`);
-    o[name] = ['rate', 'duration', 'warmup'].includes(name) ? Number(argv[i + 1]) : argv[i + 1];
+    o[name] = ['rate', 'duration', 'warmup', 'rounds'].includes(name) ? Number(argv[i + 1]) : argv[i + 1];
   }
   return o;
 }
@@ -175,13 +176,18 @@ async function main() {
   try {
     const war = buildWar(workDir);
     const wlp = unpackRuntime(o.jar, workDir);
-    for (const [i, variant] of VARIANTS.entries()) {
-      await measure(variant.name, () => startFloor(wlp, variant, war, workDir, i), o, rows);
+    // --only gateways: the jars alone (an A/B of the publish path), in --rounds alternations.
+    if (o.only !== 'gateways') {
+      for (const [i, variant] of VARIANTS.entries()) {
+        await measure(variant.name, () => startFloor(wlp, variant, war, workDir, i), o, rows);
+      }
     }
-    for (const [jar, label] of [[o.jar, o.label], [o.jarB, o.labelB]]) {
-      if (!jar) continue;
-      const target = gatewayTarget({ jar, label, runDir: workDir });
-      await measure(`gateway ${label}`, () => target.start(), o, rows, GATEWAY_LOADS);
+    for (let round = 0; round < o.rounds; round++) {
+      for (const [jar, label] of [[o.jar, o.label], [o.jarB, o.labelB]]) {
+        if (!jar) continue;
+        const target = gatewayTarget({ jar, label, runDir: workDir });
+        await measure(`gateway ${label}`, () => target.start(), o, rows, GATEWAY_LOADS);
+      }
     }
   } finally {
     await stopAllProcesses();
