@@ -1,14 +1,11 @@
 package io.realtime.gateway.websocket;
 
-import io.realtime.gateway.channel.ChannelManager;
-import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.channel.SubscribeOutcome;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.transport.ClientConnection;
-import io.realtime.gateway.transport.ConnectionRegistry;
-import io.realtime.gateway.transport.DeliverySettings;
+import io.realtime.gateway.transport.ConnectionContext;
 import io.realtime.gateway.security.Caller;
 import io.realtime.gateway.transport.Transport;
 import jakarta.json.JsonValue;
@@ -20,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -54,17 +50,15 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
      */
     private JsonValue subscribeRef;
 
-    WebSocketConnection(Session session, WebSocketFrames frames, ChannelManager core, ConnectionRegistry registry,
-                        DeliveryStats stats, DeliverySettings settings, Executor writers, long pingIntervalMs,
-                        int maxSubscriptions, int maxMessageBytes, ConnectionGuards guards, Caller caller,
+    WebSocketConnection(Session session, WebSocketWiring wiring, ConnectionContext context, Caller caller,
                         String address) {
-        super(core, registry, stats, settings, writers, caller, address);
+        super(context, caller, address);
         this.session = session;
-        this.frames = frames;
-        this.pingIntervalMs = pingIntervalMs;
-        this.maxMessageBytes = maxMessageBytes;
-        this.guards = guards;
-        this.protocol = new WebSocketProtocol(this, core, frames, maxSubscriptions, guards,
+        this.frames = wiring.frames();
+        this.pingIntervalMs = wiring.pingIntervalMs();
+        this.maxMessageBytes = wiring.maxMessageBytes();
+        this.guards = wiring.guards();
+        this.protocol = new WebSocketProtocol(this, context.core(), frames, wiring.maxSubscriptions(), guards,
                 "session " + session.getId() + (address == null ? "" : " from " + address));
     }
 
