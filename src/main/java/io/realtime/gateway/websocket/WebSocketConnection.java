@@ -31,7 +31,6 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
 
     private static final Logger LOG = Logger.getLogger(WebSocketConnection.class.getName());
     static final CloseReason.CloseCode TRY_AGAIN_LATER = CloseReason.CloseCodes.getCloseCode(1013);
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     private final Session session;
     private final WebSocketFrames frames;
@@ -170,7 +169,9 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
             for (int i = 0; i < batch.size(); i++) {
                 WsFrame frame = batch.get(i);
                 if (frame.kind() == WsFrame.Kind.PING) {
-                    remote.sendPing(EMPTY.duplicate());
+                    // A fresh buffer: Liberty reads a ping's payload through its backing array, and a
+                    // shared read-only one made the ping fail (and the connection close) once a round.
+                    remote.sendPing(ByteBuffer.allocate(0));
                     continue;
                 }
                 if (frame.kind() == WsFrame.Kind.EVENT) {
@@ -238,7 +239,9 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
     private static CloseReason.CloseCode closeCode(CloseCause cause) {
         return switch (cause) {
             case SLOW, LIMIT -> TRY_AGAIN_LATER;
-            case WRITE_FAILED -> CloseReason.CloseCodes.CLOSED_ABNORMALLY;
+            // Not 1006 (closed abnormally): that code is reserved for a client to report a close
+            // it never got, and one sent in a close frame makes the client fail the connection.
+            case WRITE_FAILED -> CloseReason.CloseCodes.UNEXPECTED_CONDITION;
             case TOO_BIG -> CloseReason.CloseCodes.TOO_BIG;
             case UNAUTHORIZED -> CloseReason.CloseCodes.VIOLATED_POLICY;
             case CLIENT, TIMEOUT, SHUTDOWN, SUBSCRIBE_FAILED, FINISHED -> CloseReason.CloseCodes.GOING_AWAY;
