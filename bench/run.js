@@ -13,7 +13,7 @@ import { Suite } from './lib/suite.js';
 import { gatewayTarget } from './lib/targets/gateway.js';
 import { nchanTarget } from './lib/targets/nchan.js';
 import { socketioTarget } from './lib/targets/socketio.js';
-import { machineInfo, versions, benchDir, repoDir } from './lib/machine.js';
+import { machineInfo, versions, javaVersion, benchDir, repoDir } from './lib/machine.js';
 import { runSmoke } from './lib/scenarios/smoke.js';
 import { renderReportFiles } from './lib/report/render.js';
 
@@ -44,6 +44,11 @@ function buildTargets() {
         if (!jar) continue;
         if (!existsSync(jar)) throw new Error(`gateway jar not found: ${jar} (build it, or pass --jar)`);
         targets.push(gatewayTarget({ jar: resolve(jar), label, javaHome: options.javaHome, javaOpts: options.javaOpts, runDir: options.runDir }));
+      }
+      for (const g of options.gateway) {
+        const jar = g.jar ?? options.jar;
+        if (!existsSync(jar)) throw new Error(`gateway jar not found: ${jar}`);
+        targets.push(gatewayTarget({ jar: resolve(jar), label: g.label, javaHome: g.javaHome ?? options.javaHome, javaOpts: g.javaOpts ?? options.javaOpts, runDir: options.runDir }));
       }
     } else if (name === 'nchan') {
       const target = nchanTarget({ runDir: options.runDir });
@@ -79,7 +84,7 @@ async function main() {
       machine: machineInfo(),
       versions: versions({ java: gatewayJava, jars: targets.filter((t) => t.kind === 'gateway').map((t) => t.describe.jar) }),
       options: { ...options, runDir: undefined },
-      gateways: targets.filter((t) => t.kind === 'gateway').map((t) => ({ label: t.label, ...t.describe })),
+      gateways: targets.filter((t) => t.kind === 'gateway').map((t) => ({ label: t.label, ...t.describe, javaVersion: javaVersion(t.describe.java) })),
     },
     results: [],
   };

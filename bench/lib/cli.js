@@ -14,6 +14,7 @@ export const DEFAULTS = {
   labelB: 'gateway-b',
   javaHome: null,
   javaOpts: '',
+  gateway: [], // more gateways in the same run: --gateway 'LABEL|JAR|JAVA_HOME|JAVA_OPTS', repeatable
   noCold: false,
   out: null, // default: bench/results/<timestamp>.json
   report: null, // default: docs/BENCHMARKS.md for a full run, none for a filtered one
@@ -42,6 +43,10 @@ export function parseArgs(argv) {
     if (!(name in DEFAULTS) && !LISTS.has(name) && !NUMBERS.has(name)) throw new Error(`unknown option --${arg.slice(2)}`);
     if (value === undefined) value = argv[++i];
     if (value === undefined) throw new Error(`--${name} needs a value`);
+    if (name === 'gateway') {
+      options.gateway = [...options.gateway, parseGateway(value)];
+      continue;
+    }
     if (LISTS.has(name)) {
       options[name] = value.split(',').map((v) => v.trim()).filter(Boolean);
       if (name === 'idleCounts' || name === 'sweepRates') options[name] = options[name].map(Number);
@@ -55,6 +60,14 @@ export function parseArgs(argv) {
   for (const t of options.targets) if (!['gateway', 'nchan', 'socketio'].includes(t)) throw new Error(`unknown target ${t}`);
   if (options.noCold) options.filtered = true;
   return options;
+}
+
+// One more gateway for the same run: the same jar under another JVM or with other options, or another jar.
+// Empty fields take the run's --jar, --java-home, --java-opts.
+export function parseGateway(value) {
+  const [label, jar, javaHome, javaOpts] = value.split('|');
+  if (!label) throw new Error(`--gateway needs 'LABEL|JAR|JAVA_HOME|JAVA_OPTS' (got ${value})`);
+  return { label, jar: jar || null, javaHome: javaHome || null, javaOpts: javaOpts || null };
 }
 
 export const USAGE = `node bench/run.js [options]
@@ -74,6 +87,9 @@ export const USAGE = `node bench/run.js [options]
   --label-b NAME          its name (default gateway-b)
   --java-home DIR         JVM to run the jar(s) with (e.g. /usr/lib/jvm/temurin-25-jdk-amd64)
   --java-opts "..."       JVM options, placed before -jar
+  --gateway 'L|JAR|JH|OPTS'  one more gateway in the same run, repeatable: label, jar, java home, JVM
+                          options (an empty field takes --jar / --java-home / --java-opts), e.g.
+                          --gateway 'java25|||' --java-home ... compares JVMs on one jar
   --client-threads N      worker threads holding the subscribers (default 1)
   --publish-inflight N    POSTs in flight per channel (default 1, which keeps each channel's events in
                           order; more holds the offered rate against a slow publish call, and then the

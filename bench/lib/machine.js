@@ -50,11 +50,16 @@ export function machineInfo() {
   };
 }
 
+// The first lines of `java -version` of one JVM (each gateway of a run may have its own).
+export function javaVersion(java = 'java') {
+  return runBoth(java, ['-version'])?.split('\n').slice(0, 3).join(' / ') ?? null;
+}
+
 // java: the binary that runs the gateway(s); jars: the jars measured.
 export function versions({ java = 'java', jars = [] } = {}) {
   const nchanPackage = run('dpkg-query', ['-W', '-f=${Version}', 'libnginx-mod-nchan']);
   return {
-    java: runBoth(java, ['-version'])?.split('\n').slice(0, 3).join(' / ') ?? null,
+    java: javaVersion(java),
     openLiberty: [...new Set(jars.map(openLibertyVersion).filter(Boolean))].join(', ') || null,
     nginx: runBoth('/usr/sbin/nginx', ['-v'])?.replace(/^nginx version:\s*/, '') ?? null,
     nchan: nchanPackage ? nchanPackage.replace(/^\d+:/, '').replace(/\+.*$/, '') : null,

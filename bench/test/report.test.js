@@ -66,7 +66,7 @@ const fixture = {
 };
 
 test('the report names the machine, the versions and the command', () => {
-  const md = renderReport([fixture], { changes: '## Changes made for speed\n\n- nothing yet\n' });
+  const md = renderReport([fixture]);
   assert.match(md, /2 cores \(Test CPU\), 24 GiB RAM/);
   assert.match(md, /Open Liberty \| 26\.0\.0\.3/);
   assert.match(md, /nginx 1\.22\.1 \+ Nchan 1\.3\.6/);
@@ -74,7 +74,7 @@ test('the report names the machine, the versions and the command', () => {
 });
 
 test('the fan-out table has gateway cold, warm, the peers and the ratio to the best peer', () => {
-  const md = renderReport([fixture], { changes: '' });
+  const md = renderReport([fixture]);
   const header = md.split('\n').find((l) => l.startsWith('| figure | gateway cold'));
   assert.equal(header, '| figure | gateway cold | gateway warm | Nchan | gateway warm ÷ best peer |');
   const p99 = md.split('\n').find((l) => l.startsWith('| latency p99 (ms)'));
@@ -83,18 +83,38 @@ test('the fan-out table has gateway cold, warm, the peers and the ratio to the b
 });
 
 test('the sweep shows the ceiling (p99 under 100 ms) and links the plots', () => {
-  const md = renderReport([fixture], { changes: '', svgLinks: [{ alt: 'p99', href: 'bench/sweep-p99.svg' }] });
+  const md = renderReport([fixture], { svgLinks: [{ alt: 'p99', href: 'bench/sweep-p99.svg' }] });
   assert.match(md, /\| \*\*ceiling\*\* \| \*\*50,000\*\*\/s at 50 offered \|/);
   assert.match(md, /!\[p99\]\(bench\/sweep-p99\.svg\)/);
 });
 
-test('idle, claims with pass and FAIL, and CHANGES.md verbatim at the end', () => {
-  const changes = '## Changes made for speed\n\n| change | before | after |\n|---|---|---|\n| x | 1 | 2 |\n';
-  const md = renderReport([fixture], { changes });
+test('idle, claims with pass and FAIL, and a link to the history in CHANGES.md', () => {
+  const md = renderReport([fixture]);
   assert.match(md, /\| Nchan \| 49 \| 10,000 \| 146 \| 10 \|/);
   assert.match(md, /WebSocket latency p50 under 10 ms \| p50 805 ms \| \*\*FAIL\*\* \|/);
   assert.match(md, /1,000\+ concurrent connections \| 1000 connected \| pass \|/);
-  assert.ok(md.trimEnd().endsWith(changes.trimEnd()));
+  assert.match(md, /## History\n\nBefore and after of each change.*\[bench\/CHANGES\.md\]/);
+});
+
+test('the top section is the first run alone: each gateway against each peer, ratios and the command', () => {
+  const ab = {
+    meta: { ...fixture.meta, command: 'node bench/run.js --jar a.jar --label before --jar-b b.jar --label-b after', gateways: [{ label: 'before', jar: 'a.jar' }, { label: 'after', jar: 'b.jar' }] },
+    results: [
+      run({ target: 'before', kind: 'gateway', phase: 'warm', serverCpuSeconds: 20 }),
+      run({ target: 'after', kind: 'gateway', phase: 'warm', serverCpuSeconds: 10 }),
+      run({ target: 'nchan', kind: 'nchan', phase: 'once', serverCpuSeconds: 4 }),
+      run({ target: 'before', kind: 'gateway', phase: 'cold', serverCpuSeconds: 99 }),
+    ],
+  };
+  // A second file's figures never reach the top section.
+  const later = { meta: fixture.meta, results: [run({ target: 'nchan', kind: 'nchan', phase: 'once', serverCpuSeconds: 1 })] };
+  const md = renderReport([ab, later]);
+  const top = md.slice(md.indexOf('## The current build against the peers'), md.indexOf('## The details'));
+  assert.match(top, /node bench\/run\.js --jar a\.jar --label before --jar-b b\.jar --label-b after/);
+  assert.match(top, /\| scenario \| transport \| figure \| before \| after \| Nchan \| before ÷ Nchan \| after ÷ Nchan \|/);
+  // 20 s, 10 s and 4 s of CPU over 500,000 deliveries: 40, 20 and 8 ms per 1,000.
+  assert.match(top, /\| fan-out 1 × 1,000 \| SSE \| server CPU per 1,000 deliveries \(ms\) \| 40 \| 20 \| 8 \| 5× \| 2\.5× \|/);
+  assert.ok(!top.includes('| 198 |'), 'the cold run (99 s of CPU) is not in it');
 });
 
 test('a later results file replaces the same figure of an earlier one', () => {

@@ -1,16 +1,16 @@
 // docs/BENCHMARKS.md from one or more results files: machine and versions, a table per scenario with
 // the gateway's ratio to the best peer, the sweep's plots (SVG files beside the report), the claims
-// checked pass/fail, and bench/CHANGES.md included verbatim.
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+// checked pass/fail; at the top the first run alone against the peers (summary.js), and a link to the history.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { mergeResults } from './merge.js';
 import { lineChart } from './svg-chart.js';
 import { ceiling } from '../ceiling.js';
 import { CEILING_P99_MS } from '../scenarios/plans.js';
 import { claimChecks } from '../scenarios/claims.js';
+import { currentSection } from './summary.js';
 
 const BENCH_DIR = new URL('../..', import.meta.url).pathname;
-const CHANGES_FILE = join(BENCH_DIR, 'CHANGES.md');
 
 const TARGET_NAMES = { gateway: 'gateway', nchan: 'Nchan', socketio: 'Socket.IO' };
 const TRANSPORT_NAMES = { sse: 'SSE', ws: 'WebSocket' };
@@ -242,6 +242,24 @@ function idleSection(all) {
       lines.push(`| ${TARGET_NAMES[r.target] ?? r.target} | ${mb(r.levels?.[0]?.rssBeforeKb)} | ${cells.join(' | ')} |`);
     }
     out += `### ${TRANSPORT_NAMES[transport]}\n\n${lines.join('\n')}\n\n`;
+    out += heapAttribution(rows);
+  }
+  return out;
+}
+
+// Where a gateway's per-connection memory goes: the live heap's growth by class (jcmd
+// GC.class_histogram before connecting and with N open), at the first level measured.
+const HEAP_ROWS = 15;
+function heapAttribution(rows) {
+  let out = '';
+  for (const r of rows.filter((x) => x.kind === 'gateway' && x.phase !== 'error')) {
+    const level = r.levels?.find((l) => l.heap);
+    if (!level) continue;
+    const heapKb = level.heap.bytesPerConnection / 1024;
+    out += `Heap of \`${r.target}\` with ${num(level.open)} open: ${num(heapKb, 1)} KB per connection of the ${num(level.rssPerConnectionKb, 1)} KB of RSS (the rest is native: thread stacks, direct buffers, the heap's reserve). The classes that grew most:\n\n`;
+    out += `| class | bytes per connection | instances per connection |\n|---|---:|---:|\n`;
+    out += level.heap.top.slice(0, HEAP_ROWS).map((c) => `| \`${c.class}\` | ${num(c.bytesPerConnection, 0)} | ${num(c.instancesPerConnection, 2)} |`).join('\n');
+    out += '\n\n';
   }
   return out;
 }
@@ -261,45 +279,6 @@ function claimsSection(all) {
     for (const c of checks) lines.push(`| ${r.target} | ${TRANSPORT_NAMES[r.transport]} | ${c.claim} | ${c.measured} | ${c.pass ? 'pass' : '**FAIL**'} |`);
   }
   return `${out}${lines.join('\n')}\n\n`;
-}
-
-// ---------- at a glance ----------
-const SCENARIO_TITLES = { fanout: 'fan-out 1 × 1,000', channels: '1,000 channels × 1', redis: 'two instances via Redis' };
-
-function bestPeer(rows, pick, better = 'lower') {
-  const peers = rows.filter((r) => r.kind !== 'gateway' && r.phase !== 'error' && typeof pick(r) === 'number');
-  if (peers.length === 0) return null;
-  return peers.reduce((a, b) => ((better === 'lower' ? pick(a) <= pick(b) : pick(a) >= pick(b)) ? a : b));
-}
-
-function glanceSection(all) {
-  const lines = ['| scenario | transport | gateway warm: p50 / p99, deliveries/s, published/s | best peer (by p99): p50 / p99, deliveries/s, published/s |', '|---|---|---|---|'];
-  const describe = (r) => (r ? `${ms(r.latencyMs?.p50)} / ${ms(r.latencyMs?.p99)} ms, ${num(r.deliveriesPerSec)}/s, ${num(r.publish?.achievedRate, 1)}/s` : dash);
-  for (const scenario of ['fanout', 'channels', 'redis']) {
-    for (const transport of ['sse', 'ws']) {
-      const rows = all.filter((r) => r.scenario === scenario && r.transport === transport);
-      if (rows.length === 0) continue;
-      for (const g of [...new Set(rows.filter((r) => r.kind === 'gateway').map((r) => r.target))]) {
-        const warm = rows.find((r) => r.target === g && r.phase === 'warm');
-        const peer = bestPeer(rows, (r) => r.latencyMs?.p99);
-        lines.push(`| ${SCENARIO_TITLES[scenario]}${g === 'gateway' ? '' : ` (${g})`} | ${TRANSPORT_NAMES[transport]} | ${describe(warm)} | ${peer ? `${TARGET_NAMES[peer.target] ?? peer.target}: ${describe(peer)}` : dash} |`);
-      }
-    }
-  }
-  const idle = all.filter((r) => r.scenario === 'idle' && r.phase !== 'error');
-  for (const transport of ['sse', 'ws']) {
-    const rows = idle.filter((r) => r.transport === transport);
-    const kb = (r) => r.levels?.[0]?.rssPerConnectionKb;
-    const open = (r) => r.levels?.[0] ? `${num(kb(r), 1)} KB per connection at ${num(r.levels[0].open)} open` : dash;
-    for (const g of rows.filter((r) => r.kind === 'gateway')) {
-      const peer = bestPeer(rows, kb);
-      lines.push(`| idle${g.target === 'gateway' ? '' : ` (${g.target})`} | ${TRANSPORT_NAMES[transport]} | ${open(g)} | ${peer ? `${TARGET_NAMES[peer.target] ?? peer.target}: ${open(peer)}` : dash} |`);
-    }
-  }
-  const claims = all.filter((r) => r.scenario === 'claims');
-  const checks = claims.flatMap((r) => (r.runs ? claimChecks(r.runs, r.transport) : r.checks ?? []));
-  if (claims.length) lines.push(`| claims | both | ${checks.filter((c) => c.pass).length} of ${checks.length} checks pass${claims.some((r) => r.phase === 'error') ? ' (a claims run failed)' : ''} | |`);
-  return lines.length > 2 ? `## At a glance\n\n${lines.join('\n')}\n\n` : '';
 }
 
 // ---------- header ----------
@@ -357,12 +336,13 @@ const READING = `### How to read it
   column is noisy. (Runs recorded before softirq was split out count it in "other".)
 `;
 
-export function renderReport(documents, { sources = [], svgLinks = [], changes = null } = {}) {
+export function renderReport(documents, { sources = [], svgLinks = [] } = {}) {
   const { meta, metas, results } = mergeResults(documents);
   let md = `# Benchmarks\n\n`;
-  md += `The gateway's delivery path measured side by side with Nchan (nginx, C) and Socket.IO 4 (Node), by the same load client, on the same machine, in the same run. Generated by \`bench/report.js\` from the results JSON; do not edit by hand (re-run \`node bench/run.js\`, or \`node bench/report.js <results.json…> > docs/BENCHMARKS.md\`). How it works and how to run it: [bench/README.md](../bench/README.md).\n\n`;
+  md += `The gateway's delivery path measured side by side with Nchan (nginx, C) and Socket.IO 4 (Node), by the same load client, on the same machine, in the same run. Generated by \`bench/report.js\` from the results JSON; do not edit by hand (re-run \`node bench/run.js\`, or \`node bench/report.js <results.json…> > docs/BENCHMARKS.md\`). How it works and how to run it: [bench/README.md](../bench/README.md). What each change did, before and after: [bench/CHANGES.md](../bench/CHANGES.md).\n\n`;
+  md += currentSection(documents[0]);
+  md += `## The details\n\nEvery figure, per scenario and transport${documents.length > 1 ? ' (later results files replace the same figures of earlier ones; the section above is the first file alone)' : ''}.\n\n`;
   md += headerSection(meta, metas, sources);
-  md += glanceSection(results);
   md += READING + '\n';
   md += deliverySection(results, 'fanout', '(a) Fan-out: one channel, many subscribers', 'One channel with 1,000 subscribers, the gateway\'s headline case (a job\'s progress watched by many dashboards).');
   md += sweepSection(results, svgLinks);
@@ -374,9 +354,9 @@ export function renderReport(documents, { sources = [], svgLinks = [], changes =
   if (errors.length) {
     md += `## Runs that failed\n\n${errors.map((e) => `- ${e.scenario} · ${e.target} · ${e.transport}: ${e.error}`).join('\n')}\n\n`;
   }
-  // bench/CHANGES.md is the lead's, kept by hand; it brings its own heading ("## Changes made for speed").
-  const text = changes ?? (existsSync(CHANGES_FILE) ? readFileSync(CHANGES_FILE, 'utf8') : '## Changes made for speed\n\n_bench/CHANGES.md is missing._\n');
-  md += `<!-- the rest of this file is bench/CHANGES.md, included verbatim -->\n${text.trimEnd()}\n`;
+  // The history (each change's before and after) lives in bench/CHANGES.md, kept by hand; the report is
+  // the current state only, so it links there instead of mixing old runs' labels into its tables.
+  md += `## History\n\nBefore and after of each change, with the command of each measurement: [bench/CHANGES.md](../bench/CHANGES.md).\n`;
   return md.replace(/\n{3,}/g, '\n\n');
 }
 

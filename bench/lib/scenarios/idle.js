@@ -17,6 +17,8 @@ export async function measureIdle({ pool, target, instance, transport, counts, t
   const pids = instance.pids;
   const channels = channelNames(IDLE_CHANNELS);
   const beforeKb = await settledRssKb(instance, pids);
+  // The JVM's heap by class before any connection, to attribute what each level adds (gateway only).
+  const heapBefore = instance.heapHistogram ? instance.heapHistogram() : null;
   const levels = [];
   let opened = 0;
   const stopProgress = startProgress(async () => {
@@ -41,6 +43,7 @@ export async function measureIdle({ pool, target, instance, transport, counts, t
         rssBeforeKb: beforeKb,
         rssKb,
         rssPerConnectionKb: open > 0 ? round((rssKb - beforeKb) / open, 1) : null,
+        heap: heapBefore && open > 0 ? heapPerConnection(heapBefore, instance.heapHistogram(), open) : undefined,
       });
       log(`  [${tag}] ${open} open: RSS ${Math.round(rssKb / 1024)} MB, ${levels.at(-1).rssPerConnectionKb} KB per connection`);
     }
@@ -49,4 +52,23 @@ export async function measureIdle({ pool, target, instance, transport, counts, t
     await pool.closeAll();
   }
   return { params: { channels: IDLE_CHANNELS, counts }, levels };
+}
+
+const HEAP_TOP = 25;
+
+// What the open connections added to the live heap, per connection: the total, and the classes that
+// grew most (bytes and instances per connection). RSS beyond the heap is the JVM's native side
+// (thread stacks, direct buffers, the heap's own reserve), which a histogram does not see.
+export function heapPerConnection(before, after, open) {
+  if (!after) return undefined;
+  const grown = [];
+  let total = 0;
+  for (const [name, [instances, bytes]] of Object.entries(after)) {
+    const [i0, b0] = before[name] ?? [0, 0];
+    total += bytes - b0;
+    if (bytes > b0) grown.push({ class: name, bytesPerConnection: round((bytes - b0) / open, 1), instancesPerConnection: round((instances - i0) / open, 2) });
+  }
+  for (const [name, [, b0]] of Object.entries(before)) if (!(name in after)) total -= b0;
+  grown.sort((a, b) => b.bytesPerConnection - a.bytesPerConnection);
+  return { bytesPerConnection: round(total / open, 0), top: grown.slice(0, HEAP_TOP) };
 }

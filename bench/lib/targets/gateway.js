@@ -60,6 +60,16 @@ export function gatewayTarget({ jar, label = 'gateway', javaHome = null, javaOpt
           }
           await sleep(1000);
         },
+        // The live heap by class (jcmd GC.class_histogram runs a full GC first): what the idle scenario
+        // attributes per-connection memory with. Null when jcmd fails.
+        heapHistogram() {
+          try {
+            const text = execFileSync(jcmd, [String(child.pid), 'GC.class_histogram'], { encoding: 'utf8', timeout: 120000, maxBuffer: 64 << 20 });
+            return parseHistogram(text);
+          } catch {
+            return null;
+          }
+        },
       };
       try {
         await waitForOk(`${base}/health/ready`, { timeoutMs: READY_TIMEOUT_MS, child, what: `gateway ${label}` });
@@ -89,4 +99,14 @@ export function gatewayTarget({ jar, label = 'gateway', javaHome = null, javaOpt
       }),
     },
   };
+}
+
+// `jcmd GC.class_histogram` lines: " num: #instances #bytes class name (module)" → { class: [instances, bytes] }.
+export function parseHistogram(text) {
+  const classes = {};
+  for (const line of text.split('\n')) {
+    const m = line.match(/^\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)/);
+    if (m) classes[m[3]] = [Number(m[1]), Number(m[2])];
+  }
+  return classes;
 }

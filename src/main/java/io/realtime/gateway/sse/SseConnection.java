@@ -1,22 +1,18 @@
 package io.realtime.gateway.sse;
 
-import io.realtime.gateway.channel.ChannelManager;
-import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.channel.SubscribeOutcome;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.event.JsonFactories;
 import io.realtime.gateway.security.Caller;
 import io.realtime.gateway.transport.ClientConnection;
-import io.realtime.gateway.transport.ConnectionRegistry;
-import io.realtime.gateway.transport.DeliverySettings;
+import io.realtime.gateway.transport.ConnectionContext;
 import io.realtime.gateway.transport.Transport;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -56,10 +52,9 @@ final class SseConnection extends ClientConnection<SseFrame> {
      *                   event), so history not reaching them is no gap to tell the client of
      */
     SseConnection(List<String> channels, EventId[] since, SseEventSink sink, SseFrames frames,
-                  ChannelManager core, ConnectionRegistry registry, DeliveryStats stats,
-                  DeliverySettings settings, Executor writers, java.util.Set<String> endOn, boolean quietReset,
-                  Caller caller, String address) {
-        super(core, registry, stats, settings, writers, caller, address);
+                  java.util.Set<String> endOn, boolean quietReset, ConnectionContext context, Caller caller,
+                  String address) {
+        super(context, caller, address);
         this.endOn = endOn;
         this.quietReset = quietReset;
         this.channels = channels;

@@ -1,20 +1,17 @@
 package io.realtime.gateway.sse;
 
 import io.realtime.gateway.channel.ChannelManager;
-import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.config.GatewayConfig;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.security.Authenticator;
 import io.realtime.gateway.security.Caller;
 import io.realtime.gateway.security.Permissions;
-import io.realtime.gateway.transport.ConnectionRegistry;
+import io.realtime.gateway.transport.ConnectionContext;
 import io.realtime.gateway.transport.Heartbeat;
+import io.realtime.gateway.transport.TransportWiring;
 import io.realtime.gateway.transport.Transport;
-import io.realtime.gateway.transport.TransportExecutors;
 import io.realtime.gateway.transport.ClientConnection;
-import io.realtime.gateway.channel.DeliveryThreads;
-import io.realtime.gateway.transport.DeliverySettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,14 +31,10 @@ import java.util.List;
 @ApplicationScoped
 public class SseStreams {
 
+    private ConnectionContext context;
     private ChannelManager core;
-    private ConnectionRegistry registry;
-    private TransportExecutors executors;
-    private DeliveryThreads threads;
     private GatewayConfig config;
-    private DeliveryStats stats;
     private final SseFrames frames = new SseFrames();
-    private DeliverySettings delivery;
     private Heartbeat heartbeats;
     private Authenticator authenticator;
     private Permissions permissions;
@@ -51,19 +44,13 @@ public class SseStreams {
     }
 
     @Inject
-    public SseStreams(ChannelManager core, ConnectionRegistry registry, TransportExecutors executors,
-                      DeliveryThreads threads, GatewayConfig config, DeliveryStats stats,
-                      Authenticator authenticator, Permissions permissions) {
+    public SseStreams(TransportWiring transports, GatewayConfig config, Authenticator authenticator,
+                      Permissions permissions) {
+        this.context = transports.context();
+        this.core = context.core();
+        this.config = config;
         this.authenticator = authenticator;
         this.permissions = permissions;
-        this.core = core;
-        this.registry = registry;
-        this.executors = executors;
-        this.threads = threads;
-        this.config = config;
-        this.stats = stats;
-        this.delivery = new DeliverySettings(config.outboundQueueSize(), config.outboundMaxBatch(),
-                config.outboundReplayTimeoutMs());
     }
 
     /** Starts with the application rather than with its first stream. */
@@ -73,7 +60,7 @@ public class SseStreams {
 
     @PostConstruct
     void start() {
-        heartbeats = new Heartbeat(executors.scheduler(), registry, Transport.SSE, config.sseHeartbeat());
+        heartbeats = context.heartbeat(Transport.SSE, config.sseHeartbeat());
     }
 
     /**
@@ -139,10 +126,9 @@ public class SseStreams {
             admitted.run();
         }
         SseConnection connection = new SseConnection(channels.stream().map(ChannelName::value).toList(),
-                since, sink, frames, core, registry, stats, delivery, threads.executor(), options.endOn(), quietReset,
-                caller, request.getRemoteAddr());
+                since, sink, frames, options.endOn(), quietReset, context, caller, request.getRemoteAddr());
         connection.open();
-        connection.endAtExpiry(executors.scheduler());
+        connection.endAtExpiry(context.scheduler());
         try {
             for (int i = 0; i < channels.size(); i++) {
                 connection.subscribe(channels.get(i), since == null ? null : since[i]);

@@ -71,13 +71,14 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     /** The end of the caller's token, when it has one; replaced when a fresh token comes. */
     private ScheduledFuture<?> expiry;
 
-    protected ClientConnection(ChannelManager core, ConnectionRegistry registry, DeliveryStats stats,
-                               DeliverySettings settings, Executor writers, Caller caller, String address) {
+    protected ClientConnection(ConnectionContext context, Caller caller, String address) {
         this.caller = caller;
         this.address = address;
-        this.core = core;
-        this.registry = registry;
-        this.stats = stats;
+        this.core = context.core();
+        this.registry = context.registry();
+        this.stats = context.stats();
+        DeliverySettings settings = context.settings();
+        Executor writers = context.writers();
         this.replayTimeoutMs = settings.replayTimeoutMs();
         this.closer = task -> {
             try {

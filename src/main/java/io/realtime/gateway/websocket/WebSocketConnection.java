@@ -1,25 +1,22 @@
 package io.realtime.gateway.websocket;
 
-import io.realtime.gateway.channel.ChannelManager;
-import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.channel.SubscribeOutcome;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.transport.ClientConnection;
-import io.realtime.gateway.transport.ConnectionRegistry;
-import io.realtime.gateway.transport.DeliverySettings;
+import io.realtime.gateway.transport.ConnectionContext;
 import io.realtime.gateway.security.Caller;
 import io.realtime.gateway.transport.Transport;
 import jakarta.json.JsonValue;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -52,17 +49,15 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
      */
     private JsonValue subscribeRef;
 
-    WebSocketConnection(Session session, WebSocketFrames frames, ChannelManager core, ConnectionRegistry registry,
-                        DeliveryStats stats, DeliverySettings settings, Executor writers, long pingIntervalMs,
-                        int maxSubscriptions, int maxMessageBytes, ConnectionGuards guards, Caller caller,
+    WebSocketConnection(Session session, WebSocketWiring wiring, ConnectionContext context, Caller caller,
                         String address) {
-        super(core, registry, stats, settings, writers, caller, address);
+        super(context, caller, address);
         this.session = session;
-        this.frames = frames;
-        this.pingIntervalMs = pingIntervalMs;
-        this.maxMessageBytes = maxMessageBytes;
-        this.guards = guards;
-        this.protocol = new WebSocketProtocol(this, core, frames, maxSubscriptions, guards,
+        this.frames = wiring.frames();
+        this.pingIntervalMs = wiring.pingIntervalMs();
+        this.maxMessageBytes = wiring.maxMessageBytes();
+        this.guards = wiring.guards();
+        this.protocol = new WebSocketProtocol(this, context.core(), frames, wiring.maxSubscriptions(), guards,
                 "session " + session.getId() + (address == null ? "" : " from " + address));
     }
 
@@ -150,46 +145,57 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
     }
 
     /**
-     * Writes a batch: pings apart (a control frame of their own), every message as text, several
-     * together in one frame up to {@link WebSocketFrames#COALESCE_CHARS}, one frame after another.
+     * Writes a batch on this (writer) thread through the basic remote: pings apart (a control frame
+     * of their own), every message as text, several together in one frame up to
+     * {@link WebSocketFrames#COALESCE_CHARS}, one frame after another.
+     *
+     * <p>Why blocking and not the async remote: Liberty's async send hands each write to three
+     * threads in turn; the basic one writes here, and measured about 30% less CPU per delivery
+     * (bench/CHANGES.md). A client that stops reading holds this writer until it reads again:
+     * {@link io.realtime.gateway.channel.DeliveryThreads} starts another writer in place of a stuck one,
+     * and the client's queue, no longer drained, overflows and cuts it off as slow (1013), as on SSE.
      */
     @Override
     protected CompletionStage<?> write(List<WsFrame> batch) {
         if (!session.isOpen()) {
             return CompletableFuture.failedFuture(new IllegalStateException("session closed"));
         }
-        CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
+        RemoteEndpoint.Basic remote = session.getBasicRemote();
         // Messages of the frame being gathered: [from, to) in the batch, `chars` long with separators.
         int from = -1;
         int chars = 0;
         int events = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            WsFrame frame = batch.get(i);
-            if (frame.kind() == WsFrame.Kind.PING) {
-                chain = chain.thenCompose(v -> ping());
-                continue;
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                WsFrame frame = batch.get(i);
+                if (frame.kind() == WsFrame.Kind.PING) {
+                    // A fresh buffer: Liberty reads a ping's payload through its backing array, and a
+                    // shared read-only one made the ping fail (and the connection close) once a round.
+                    remote.sendPing(ByteBuffer.allocate(0));
+                    continue;
+                }
+                if (frame.kind() == WsFrame.Kind.EVENT) {
+                    events++;
+                }
+                if (from >= 0 && chars + 1 + frame.text().length() > WebSocketFrames.COALESCE_CHARS) {
+                    remote.sendText(join(batch, from, i, chars));
+                    from = -1;
+                }
+                if (from < 0) {
+                    from = i;
+                    chars = frame.text().length();
+                } else {
+                    chars += 1 + frame.text().length();
+                }
             }
-            if (frame.kind() == WsFrame.Kind.EVENT) {
-                events++;
+            if (from >= 0) {
+                remote.sendText(join(batch, from, batch.size(), chars));
             }
-            if (from >= 0 && chars + 1 + frame.text().length() > WebSocketFrames.COALESCE_CHARS) {
-                String text = join(batch, from, i, chars);
-                chain = chain.thenCompose(v -> sendText(text));
-                from = -1;
-            }
-            if (from < 0) {
-                from = i;
-                chars = frame.text().length();
-            } else {
-                chars += 1 + frame.text().length();
-            }
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        if (from >= 0) {
-            String text = join(batch, from, batch.size(), chars);
-            chain = chain.thenCompose(v -> sendText(text));
-        }
-        int delivered = events;
-        return chain.thenRun(() -> delivered(delivered));
+        delivered(events);
+        return CompletableFuture.completedFuture(null);
     }
 
     /** The texts of batch[from, to) one per line, pings left out; a lone message as it is. */
@@ -213,31 +219,6 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
         return text == null ? only : text.toString();
     }
 
-    private CompletableFuture<Void> sendText(String text) {
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        try {
-            session.getAsyncRemote().sendText(text, result -> {
-                if (result.isOK()) {
-                    sent.complete(null);
-                } else {
-                    sent.completeExceptionally(result.getException());
-                }
-            });
-        } catch (RuntimeException e) {
-            sent.completeExceptionally(e);
-        }
-        return sent;
-    }
-
-    private CompletableFuture<Void> ping() {
-        try {
-            session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
-            return CompletableFuture.completedFuture(null);
-        } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
     /**
      * Closes the session if it is open. On shutdown this runs on the stopping thread after the
      * drain: closed from the completion of the last write (a container I/O thread) instead, the
@@ -258,7 +239,9 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
     private static CloseReason.CloseCode closeCode(CloseCause cause) {
         return switch (cause) {
             case SLOW, LIMIT -> TRY_AGAIN_LATER;
-            case WRITE_FAILED -> CloseReason.CloseCodes.CLOSED_ABNORMALLY;
+            // Not 1006 (closed abnormally): that code is reserved for a client to report a close
+            // it never got, and one sent in a close frame makes the client fail the connection.
+            case WRITE_FAILED -> CloseReason.CloseCodes.UNEXPECTED_CONDITION;
             case TOO_BIG -> CloseReason.CloseCodes.TOO_BIG;
             case UNAUTHORIZED -> CloseReason.CloseCodes.VIOLATED_POLICY;
             case CLIENT, TIMEOUT, SHUTDOWN, SUBSCRIBE_FAILED, FINISHED -> CloseReason.CloseCodes.GOING_AWAY;

@@ -1,15 +1,11 @@
 package io.realtime.gateway.websocket;
 
-import io.realtime.gateway.channel.ChannelManager;
-import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.config.GatewayConfig;
-import io.realtime.gateway.transport.ConnectionRegistry;
+import io.realtime.gateway.transport.ConnectionContext;
 import io.realtime.gateway.transport.Heartbeat;
+import io.realtime.gateway.transport.TransportWiring;
 import io.realtime.gateway.transport.ShuttingDownException;
 import io.realtime.gateway.transport.Transport;
-import io.realtime.gateway.transport.TransportExecutors;
-import io.realtime.gateway.channel.DeliveryThreads;
-import io.realtime.gateway.transport.DeliverySettings;
 import io.realtime.gateway.transport.Rejections;
 import io.realtime.gateway.event.InvalidInputException;
 import io.realtime.gateway.event.LimitException;
@@ -40,18 +36,12 @@ public class WebSocketSessions {
 
     static final String CONNECTION = WebSocketConnection.class.getName();
 
-    private ChannelManager core;
-    private ConnectionRegistry registry;
-    private TransportExecutors executors;
-    private DeliveryThreads threads;
+    private ConnectionContext context;
+    private WebSocketWiring wiring;
     private GatewayConfig config;
-    private DeliveryStats stats;
     private Rejections rejections;
-    private DeliverySettings delivery;
-    private final WebSocketFrames frames = new WebSocketFrames();
     private Heartbeat pings;
     private Authenticator authenticator;
-    private ConnectionGuards guards;
     private long authTimeoutMs;
 
     protected WebSocketSessions() {
@@ -59,23 +49,17 @@ public class WebSocketSessions {
     }
 
     @Inject
-    public WebSocketSessions(ChannelManager core, ConnectionRegistry registry, TransportExecutors executors,
-                             DeliveryThreads threads, GatewayConfig config, DeliveryStats stats,
-                             Rejections rejections, Authenticator authenticator, Permissions permissions,
-                             PublishRate publishRate,
+    public WebSocketSessions(TransportWiring transports, GatewayConfig config, Rejections rejections,
+                             Authenticator authenticator, Permissions permissions, PublishRate publishRate,
                              @ConfigProperty(name = "gateway.ws.auth-timeout-seconds") long authTimeoutSeconds) {
+        this.context = transports.context();
+        this.config = config;
         this.authTimeoutMs = authTimeoutSeconds * 1000;
         this.rejections = rejections;
         this.authenticator = authenticator;
-        this.guards = new ConnectionGuards(authenticator, permissions, publishRate, rejections, executors.scheduler());
-        this.core = core;
-        this.registry = registry;
-        this.executors = executors;
-        this.threads = threads;
-        this.config = config;
-        this.stats = stats;
-        this.delivery = new DeliverySettings(config.outboundQueueSize(), config.outboundMaxBatch(),
-                config.outboundReplayTimeoutMs());
+        this.wiring = new WebSocketWiring(new WebSocketFrames(),
+                new ConnectionGuards(authenticator, permissions, publishRate, rejections, context.scheduler()),
+                config.wsPing().toMillis(), config.wsMaxSubscriptions(), config.wsMaxFrameBytes());
     }
 
     void init(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
@@ -84,7 +68,7 @@ public class WebSocketSessions {
 
     @PostConstruct
     void start() {
-        pings = new Heartbeat(executors.scheduler(), registry, Transport.WEBSOCKET, config.wsPing());
+        pings = context.heartbeat(Transport.WEBSOCKET, config.wsPing());
     }
 
     /**
@@ -106,9 +90,8 @@ public class WebSocketSessions {
             close(session, CloseReason.CloseCodes.VIOLATED_POLICY, e.getMessage());
             return;
         }
-        WebSocketConnection connection = new WebSocketConnection(session, frames, core, registry, stats, delivery,
-                threads.executor(), config.wsPing().toMillis(), config.wsMaxSubscriptions(), config.wsMaxFrameBytes(),
-                guards, caller, credentials.address());
+        WebSocketConnection connection = new WebSocketConnection(session, wiring, context, caller,
+                credentials.address());
         try {
             connection.open();
         } catch (ShuttingDownException e) {
@@ -121,11 +104,11 @@ public class WebSocketSessions {
             return;
         }
         session.getUserProperties().put(CONNECTION, connection);
-        connection.endAtExpiry(executors.scheduler());
+        connection.endAtExpiry(context.scheduler());
         if (authenticator.enabled() && caller.isAnonymous() && authTimeoutMs > 0) {
             // With tokens on, a socket that neither authenticates nor subscribes (to a namespace open
             // to anyone) in time is only holding a slot: closed 1008 (DESIGN §7).
-            executors.scheduler().schedule(() -> {
+            context.scheduler().schedule(() -> {
                 if (connection.caller().isAnonymous() && connection.subscriptionCount() == 0) {
                     rejections.refused("websocket", "unauthorized", client, "no auth op within " + authTimeoutMs + " ms");
                     connection.close(ClientConnection.CloseCause.UNAUTHORIZED, "no token within "
