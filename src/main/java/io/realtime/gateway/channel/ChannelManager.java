@@ -4,7 +4,7 @@ import io.realtime.gateway.broker.Broker;
 import io.realtime.gateway.broker.Fallback;
 import io.realtime.gateway.broker.History;
 import io.realtime.gateway.broker.HistoryGap;
-import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.config.GatewayConfig;
 import io.realtime.gateway.config.Namespaces;

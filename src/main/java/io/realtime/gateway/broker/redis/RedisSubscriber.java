@@ -3,9 +3,10 @@ package io.realtime.gateway.broker.redis;
 import io.realtime.gateway.broker.BrokerUnavailableException;
 import io.realtime.gateway.broker.History;
 import io.realtime.gateway.broker.HistoryGap;
-import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.redis.Backoff;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -293,8 +294,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         long now = System.currentTimeMillis();
         for (ChannelState state : refused) {
             int attempts = state.refusals.incrementAndGet();
-            long delay = Math.min(settings.reconnectMax().toMillis(),
-                    settings.reconnectMin().toMillis() << Math.min(20, attempts - 1));
+            long delay = Backoff.delayMs(settings.reconnectMin().toMillis(), settings.reconnectMax().toMillis(), attempts);
             state.retrySubscribeAtMs = now + delay;
             LOG.log(attempts == 1 ? Level.WARNING : Level.FINE,
                     "Redis refused the subscription to {0} ({1}); retrying in {2} ms",
@@ -315,8 +315,8 @@ final class RedisSubscriber implements SubscriberLink.Listener {
                 } catch (JedisException e) {
                     // Still no master for its slot: try again later, backing off.
                     int attempts = state.refusals.incrementAndGet();
-                    state.retrySubscribeAtMs = now + Math.min(settings.reconnectMax().toMillis(),
-                            settings.reconnectMin().toMillis() << Math.min(20, attempts - 1));
+                    state.retrySubscribeAtMs = now + Backoff.delayMs(settings.reconnectMin().toMillis(),
+                            settings.reconnectMax().toMillis(), attempts);
                     LOG.log(Level.FINE, "No Redis Cluster master for {0} yet: {1}", new Object[] {state, e.toString()});
                 }
             }
@@ -394,7 +394,8 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     @Override
     public void onDown(SubscriberLink link, Exception cause) {
         lastError = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        if (downSinceMs.compareAndSet(0, System.currentTimeMillis())) {
+        boolean first = downSinceMs.compareAndSet(0, System.currentTimeMillis());
+        if (first) {
             LOG.log(Level.WARNING, "Redis subscriber link to {0} lost ({1}): delivering locally only until it is back",
                     new Object[] {link.node(), lastError});
         }
@@ -413,8 +414,13 @@ final class RedisSubscriber implements SubscriberLink.Listener {
                 links.remove(link.node(), link);
                 link.retire();
             }
+        } catch (JedisException e) {
+            // No node answers yet (a failover under way): the link's next attempt tries again. Seen
+            // once per outage at WARNING, each retry at FINE.
+            LOG.log(first ? Level.WARNING : Level.FINE, "Redis Cluster topology not available after losing the link to "
+                    + link.node() + " (" + e + "); retrying", e);
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "Cluster topology not available yet", e);
+            LOG.log(Level.WARNING, "Rerouting the channels of the lost link to " + link.node() + " failed", e);
         }
     }
 
