@@ -1,9 +1,11 @@
 package io.realtime.gateway.admin;
 
-import io.realtime.gateway.broker.redis.RedisSettings;
 import io.realtime.gateway.event.JsonFactories;
 import io.realtime.gateway.security.RevokedTokens;
-import io.realtime.gateway.stream.RedisStreamState;
+import io.realtime.gateway.redis.Backoff;
+import io.realtime.gateway.redis.RedisClients;
+import io.realtime.gateway.redis.RedisEndpoint;
+import io.realtime.gateway.redis.RedisLoop;
 import io.realtime.gateway.transport.ConnectionRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -16,6 +18,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import io.realtime.gateway.event.LogText;
 import java.io.StringReader;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
@@ -48,19 +51,25 @@ public class Revocations {
     static final long DISCONNECT_KEEP_MS = 24 * 3600_000L;
     /** Held actions past this are dropped oldest first (with a warning): admin actions, so never in practice. */
     private static final int MAX_HELD = 100_000;
+    /** The listener's reconnect back-off: quick at first, as a revocation heard late is a session left open. */
+    private static final Duration LISTEN_RETRY_MIN = Duration.ofMillis(500);
+    private static final Duration LISTEN_RETRY_MAX = Duration.ofSeconds(10);
 
     @Resource
     ManagedThreadFactory threads;
 
     private ConnectionRegistry connections;
     private RevokedTokens revoked;
-    private Optional<RedisSettings> settings;
+    private Optional<RedisEndpoint> settings;
     private String channel;
     private String revokedKey;
     private String disconnectsKey;
     private volatile boolean running;
     private volatile UnifiedJedis redis;
     private volatile JedisPubSub listener;
+    private volatile RedisLoop listening;
+    /** Whether handing actions to Redis fails now: the first failure of an outage is a warning, with its cause. */
+    private volatile boolean handOffFailing;
     /** Actions not yet stored and published through Redis, oldest first; guarded by itself. */
     private final Deque<Action> held = new ArrayDeque<>();
 
@@ -83,8 +92,8 @@ public class Revocations {
     public Revocations(ConnectionRegistry connections, RevokedTokens revoked, Config config) {
         this.connections = connections;
         this.revoked = revoked;
-        this.settings = RedisSettings.from(config);
-        String prefix = settings.map(RedisSettings::keyPrefix).orElse("rt:");
+        this.settings = RedisEndpoint.from(config);
+        String prefix = settings.map(RedisEndpoint::keyPrefix).orElse("rt:");
         this.channel = prefix + "ctl:access";
         this.revokedKey = prefix + "revoked";
         this.disconnectsKey = prefix + "disconnects";
@@ -94,12 +103,10 @@ public class Revocations {
         if (settings.isEmpty()) {
             return;
         }
-        redis = RedisStreamState.client(settings.get(), "rt-gateway-access", 3);
+        redis = RedisClients.pooled(settings.get(), "rt-gateway-access", 3);
         running = true;
-        Thread thread = threads.newThread(this::listen);
-        thread.setName("redis-access-control");
-        thread.setDaemon(true);
-        thread.start();
+        listening = RedisLoop.start(threads, "redis-access-control", LISTEN_RETRY_MIN, LISTEN_RETRY_MAX,
+                this::listen, failure -> { });
         Thread replay = threads.newThread(this::replayHeld);
         replay.setName("redis-access-replay");
         replay.setDaemon(true);
@@ -172,18 +179,25 @@ public class Revocations {
                     }
                     client.publish(channel, next.message());
                 } catch (JedisException e) {
-                    LOG.log(Level.FINE, "access control action not handed to Redis yet", e);
+                    if (!handOffFailing) {
+                        handOffFailing = true;
+                        LOG.log(Level.WARNING, "Redis did not take the access control action " + next.op()
+                                + " (" + e + "): held and retried with back-off", e);
+                    } else {
+                        LOG.log(Level.FINE, "access control action not handed to Redis yet", e);
+                    }
                     return false;
                 }
                 held.removeFirst();
             }
+            handOffFailing = false;
             return true;
         }
     }
 
-    /** Retries the held actions until Redis takes them (1 s, doubling to 30 s). */
+    /** Retries the held actions until Redis takes them (jittered back-off from 1 s up to 30 s). */
     private void replayHeld() {
-        long pauseMs = 1000;
+        Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
         while (running) {
             synchronized (held) {
                 while (running && held.isEmpty()) {
@@ -201,41 +215,32 @@ public class Revocations {
             int before = held();
             if (flush()) {
                 LOG.info("Redis is back: " + before + " held access control actions stored and published");
-                pauseMs = 1000;
+                backoff.reset();
                 continue;
             }
             try {
-                Thread.sleep(pauseMs);
+                Thread.sleep(backoff.nextDelayMs());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            pauseMs = Math.min(pauseMs * 2, 30_000);
         }
     }
 
-    /** Listens for other instances' revocations; on every (re)connect first loads the stored ones. */
-    private void listen() {
-        while (running) {
-            try {
-                loadStored();
-                listener = new JedisPubSub() {
-                    @Override
-                    public void onMessage(String from, String message) {
-                        apply(message);
-                    }
-                };
-                redis.subscribe(listener, channel);
-            } catch (JedisException e) {
-                if (running) {
-                    LOG.log(Level.FINE, "access control link to Redis lost; retrying", e);
-                    pause();
-                }
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "access control listener failed; retrying", e);
-                pause();
+    /**
+     * Listens for other instances' revocations until unsubscribed (at stop); on every (re)connect
+     * first loads the stored ones. A lost link ends this round and the loop backs off and retries.
+     */
+    private long listen() {
+        loadStored();
+        listener = new JedisPubSub() {
+            @Override
+            public void onMessage(String from, String message) {
+                apply(message);
             }
-        }
+        };
+        redis.subscribe(listener, channel);
+        return 0;
     }
 
     private void loadStored() {
@@ -283,15 +288,6 @@ public class Revocations {
         }
     }
 
-    private void pause() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
     @PreDestroy
     void stop() {
         running = false;
@@ -302,12 +298,17 @@ public class Revocations {
                         + "this instance stopped): other instances did not hear of them");
             }
         }
+        RedisLoop loop = listening;
+        if (loop != null) {
+            loop.stop();
+        }
         JedisPubSub l = listener;
         if (l != null) {
             try {
                 l.unsubscribe();
-            } catch (RuntimeException e) {
-                // not subscribed (any more)
+            } catch (JedisException e) {
+                // Its link is gone already (Redis down): the loop has ended or ends at its next step.
+                LOG.log(Level.FINE, "access control listener had no link to unsubscribe at stop", e);
             }
         }
         if (redis != null) {

@@ -61,7 +61,11 @@ public final class JsonBodies {
         } catch (JsonException e) {
             throw new InvalidInputException(ErrorCode.BAD_JSON, "Malformed JSON");
         } catch (RuntimeException e) {
-            // Parsson refuses nesting past its own limit with a plain RuntimeException.
+            if (!JsonFactories.nestedTooDeep(e)) {
+                // Not the input's depth: a fault of ours, answered 500 with its stack trace logged
+                // (ProblemMappers.Unexpected) instead of blaming the client's JSON.
+                throw e;
+            }
             throw new InvalidInputException(ErrorCode.BAD_JSON, "JSON nested too deeply to read");
         }
     }

@@ -1,5 +1,6 @@
 package io.realtime.gateway.broker;
 
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;

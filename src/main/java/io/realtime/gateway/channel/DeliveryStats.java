@@ -19,10 +19,10 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
  * Event counters for stats and metrics, bumped once per event where the event is published,
- * dispatched, delivered or dropped. Each count goes to a LongAdder (what the stats endpoint reads)
- * and, when the application runs, to a MicroProfile Metrics Counter or Timer (what {@code /metrics}
- * serves): MicroProfile Metrics 5 cannot register a counter that reads a number kept elsewhere, so
- * the counters are bumped where the events happen.
+ * dispatched, delivered or dropped. Each event is counted once: when the application runs, in a
+ * MicroProfile Metrics Counter or Timer (what {@code /metrics} serves), which the stats endpoint
+ * reads back; made by hand (unit tests), in a LongAdder. MicroProfile Metrics 5 cannot register a
+ * counter that reads a number kept elsewhere, so the meters are the numbers.
  */
 @ApplicationScoped
 public class DeliveryStats {
@@ -51,40 +51,114 @@ public class DeliveryStats {
     public static final String DROPPED = "gateway.events.dropped";
     public static final String LATENCY = "gateway.delivery.latency";
 
-    private final LongAdder published = new LongAdder();
-    private final LongAdder delivered = new LongAdder();
-    private final LongAdder dropped = new LongAdder();
-    private final LongAdder latencyCount = new LongAdder();
-    private final LongAdder latencyTotalMs = new LongAdder();
+    private final Count published;
+    private final Count delivered;
+    private final Map<DropReason, Count> dropped = new EnumMap<>(DropReason.class);
+    private final Latency latency;
     private final long startedAtMs = System.currentTimeMillis();
-    /** Null when made outside the server (unit tests): then nothing is exported. */
-    private final Meters meters;
 
-    private record Meters(Counter published, Counter delivered, Map<DropReason, Counter> dropped, Timer latency) {
+    /** One number, kept in one place. */
+    private interface Count {
+        void add(long n);
+
+        long sum();
+
+        static Count of(Counter counter) {
+            return new Count() {
+                @Override
+                public void add(long n) {
+                    counter.inc(n);
+                }
+
+                @Override
+                public long sum() {
+                    return counter.getCount();
+                }
+            };
+        }
+
+        static Count local() {
+            LongAdder adder = new LongAdder();
+            return new Count() {
+                @Override
+                public void add(long n) {
+                    adder.add(n);
+                }
+
+                @Override
+                public long sum() {
+                    return adder.sum();
+                }
+            };
+        }
+    }
+
+    /** Publish-to-dispatch times: how many, and their total. */
+    private interface Latency {
+        void record(long ms);
+
+        double meanMs();
+
+        static Latency of(Timer timer) {
+            return new Latency() {
+                @Override
+                public void record(long ms) {
+                    timer.update(Duration.ofMillis(ms));
+                }
+
+                @Override
+                public double meanMs() {
+                    long n = timer.getCount();
+                    return n == 0 ? 0 : timer.getElapsedTime().toNanos() / 1e6 / n;
+                }
+            };
+        }
+
+        static Latency local() {
+            LongAdder count = new LongAdder();
+            LongAdder totalMs = new LongAdder();
+            return new Latency() {
+                @Override
+                public void record(long ms) {
+                    count.increment();
+                    totalMs.add(ms);
+                }
+
+                @Override
+                public double meanMs() {
+                    long n = count.sum();
+                    return n == 0 ? 0 : (double) totalMs.sum() / n;
+                }
+            };
+        }
     }
 
     /** Counts for the stats endpoint only, exported nowhere: for tests that build the core by hand. */
     public DeliveryStats() {
-        this.meters = null;
+        this.published = Count.local();
+        this.delivered = Count.local();
+        for (DropReason reason : DropReason.values()) {
+            dropped.put(reason, Count.local());
+        }
+        this.latency = Latency.local();
     }
 
     @Inject
     public DeliveryStats(@RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry) {
-        Map<DropReason, Counter> drops = new EnumMap<>(DropReason.class);
         Metadata dropMeta = counter(DROPPED, "Events meant for a client and not written to it, by reason");
         for (DropReason reason : DropReason.values()) {
             // Every reason registered up front, so a rate over a reason that never happened reads 0, not absent.
-            drops.put(reason, registry.counter(dropMeta, new Tag("reason", reason.label())));
+            dropped.put(reason, Count.of(registry.counter(dropMeta, new Tag("reason", reason.label()))));
         }
-        this.meters = new Meters(
-                registry.counter(counter(PUBLISHED, "Events published through this instance (accepted by the broker)")),
-                registry.counter(counter(DELIVERED, "Events written to clients of this instance (one per client)")),
-                drops,
-                registry.timer(Metadata.builder().withName(LATENCY)
-                        .withDescription("Publish-to-dispatch time of each event on this instance: from its "
-                                + "publish (on any instance, through Redis in cluster mode) to its hand-off to "
-                                + "the queues of this instance's subscribers")
-                        .build()));
+        this.published = Count.of(registry.counter(counter(PUBLISHED,
+                "Events published through this instance (accepted by the broker)")));
+        this.delivered = Count.of(registry.counter(counter(DELIVERED,
+                "Events written to clients of this instance (one per client)")));
+        this.latency = Latency.of(registry.timer(Metadata.builder().withName(LATENCY)
+                .withDescription("Publish-to-dispatch time of each event on this instance: from its "
+                        + "publish (on any instance, through Redis in cluster mode) to its hand-off to "
+                        + "the queues of this instance's subscribers")
+                .build()));
     }
 
     private static Metadata counter(String name, String description) {
@@ -98,36 +172,21 @@ public class DeliveryStats {
 
     public void countPublished(int count) {
         published.add(count);
-        if (meters != null) {
-            meters.published().inc(count);
-        }
     }
 
     public void countDelivered(int count) {
         delivered.add(count);
-        if (meters != null) {
-            meters.delivered().inc(count);
-        }
     }
 
     public void countDropped(DropReason reason, int count) {
-        if (count <= 0) {
-            return;
-        }
-        dropped.add(count);
-        if (meters != null) {
-            meters.dropped().get(reason).inc(count);
+        if (count > 0) {
+            dropped.get(reason).add(count);
         }
     }
 
     /** Publish-to-dispatch time of one event on this instance (across instances in cluster mode). */
     public void dispatchLatency(long ms) {
-        long clamped = Math.max(0, ms); // clocks of two instances may disagree by a little
-        latencyCount.increment();
-        latencyTotalMs.add(clamped);
-        if (meters != null) {
-            meters.latency().update(Duration.ofMillis(clamped));
-        }
+        latency.record(Math.max(0, ms)); // clocks of two instances may disagree by a little
     }
 
     public long published() {
@@ -139,12 +198,15 @@ public class DeliveryStats {
     }
 
     public long dropped() {
-        return dropped.sum();
+        long n = 0;
+        for (Count c : dropped.values()) {
+            n += c.sum();
+        }
+        return n;
     }
 
     public double meanDispatchLatencyMs() {
-        long n = latencyCount.sum();
-        return n == 0 ? 0 : (double) latencyTotalMs.sum() / n;
+        return latency.meanMs();
     }
 
     public long startedAtMs() {

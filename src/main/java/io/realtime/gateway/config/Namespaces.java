@@ -1,6 +1,5 @@
 package io.realtime.gateway.config;
 
-import io.realtime.gateway.broker.HistoryPolicy;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.ErrorCode;
 import io.realtime.gateway.event.InvalidInputException;

@@ -32,6 +32,15 @@ public final class JsonFactories {
         return READERS.createReader(in);
     }
 
+    /**
+     * Whether a reader's failure is the parser refusing input nested past its depth limit: Parsson
+     * throws exactly {@code RuntimeException} for that one case (not a {@code JsonException}). Any
+     * other unchecked failure is a fault of ours, not the input's, and must not be reported as depth.
+     */
+    public static boolean nestedTooDeep(RuntimeException e) {
+        return e.getClass() == RuntimeException.class;
+    }
+
     public static JsonObjectBuilder object() {
         return BUILDERS.createObjectBuilder();
     }

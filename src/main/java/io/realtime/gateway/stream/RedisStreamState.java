@@ -1,22 +1,13 @@
 package io.realtime.gateway.stream;
 
-import io.realtime.gateway.broker.redis.RedisSettings;
-import java.net.URI;
+import io.realtime.gateway.redis.RedisClients;
+import io.realtime.gateway.redis.RedisEndpoint;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
-import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * {@link StreamState} in the Redis the brokers share, under the configured key prefix
@@ -40,44 +31,9 @@ public final class RedisStreamState implements StreamState, AutoCloseable {
     private final UnifiedJedis redis;
     private final String prefix;
 
-    public RedisStreamState(RedisSettings settings) {
-        this.prefix = settings.keyPrefix() + "s:";
-        this.redis = client(settings, "rt-gateway-streams", 8);
-    }
-
-    /** A pooled client of the shared Redis (standalone or cluster), named for {@code CLIENT LIST}. */
-    public static UnifiedJedis client(RedisSettings settings, String name, int poolSize) {
-        URI first = settings.urls().get(0);
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis((int) settings.timeout().toMillis())
-                .socketTimeoutMillis((int) settings.timeout().toMillis())
-                .clientName(name)
-                .ssl(JedisURIHelper.isRedisSSLScheme(first));
-        String user = JedisURIHelper.getUser(first);
-        String password = JedisURIHelper.getPassword(first);
-        if (user != null && !user.isEmpty()) {
-            config.user(user);
-        }
-        if (password != null) {
-            config.password(password);
-        }
-        if (!settings.cluster() && JedisURIHelper.hasDbIndex(first)) {
-            config.database(JedisURIHelper.getDBIndex(first));
-        }
-        JedisClientConfig clientConfig = config.build();
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(poolSize);
-        pool.setMaxIdle(poolSize);
-        pool.setMaxWait(settings.timeout());
-        if (settings.cluster()) {
-            Set<HostAndPort> seeds = new LinkedHashSet<>();
-            for (URI url : settings.urls()) {
-                seeds.add(JedisURIHelper.getHostAndPort(url));
-            }
-            return RedisClusterClient.builder().nodes(seeds).clientConfig(clientConfig).poolConfig(pool).build();
-        }
-        return RedisClient.builder().hostAndPort(JedisURIHelper.getHostAndPort(first))
-                .clientConfig(clientConfig).poolConfig(pool).build();
+    public RedisStreamState(RedisEndpoint endpoint) {
+        this.prefix = endpoint.keyPrefix() + "s:";
+        this.redis = RedisClients.pooled(endpoint, "rt-gateway-streams", 8);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.realtime.gateway.stream;
 
-import io.realtime.gateway.broker.redis.RedisSettings;
+import io.realtime.gateway.redis.RedisEndpoint;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -21,8 +21,8 @@ public class StreamStateProducer {
     @Produces
     @ApplicationScoped
     StreamState state() {
-        Optional<RedisSettings> redis = RedisSettings.from(config);
-        StreamState state = redis.<StreamState>map(settings -> new FallbackStreamState(new RedisStreamState(settings),
+        Optional<RedisEndpoint> redis = RedisEndpoint.from(config);
+        StreamState state = redis.<StreamState>map(endpoint -> new FallbackStreamState(new RedisStreamState(endpoint),
                         new MemoryStreamState(System::currentTimeMillis)))
                 .orElseGet(() -> new MemoryStreamState(System::currentTimeMillis));
         LOG.info("Product stream state: " + state.kind());

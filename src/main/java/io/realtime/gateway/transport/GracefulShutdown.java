@@ -9,7 +9,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -93,8 +96,11 @@ public class GracefulShutdown {
             // Whoever stops us wants it sooner: close at once, and leave the interrupt for them to see.
             Thread.currentThread().interrupt();
             LOG.warning("Interrupted while draining connections: closing them");
-        } catch (Exception e) {
+        } catch (TimeoutException e) {
             LOG.warning("Some connections did not drain within " + config.shutdownDrain() + ": closing them");
+        } catch (ExecutionException | RuntimeException e) {
+            // A connection's drain failed (not slow): the operator sees why; the rest are closed anyway.
+            LOG.log(Level.WARNING, "Draining a connection failed: closing them all", e);
         }
         for (Transport transport : List.of(Transport.WEBSOCKET, Transport.SSE)) {
             for (GatewayConnection c : registry.of(transport)) {

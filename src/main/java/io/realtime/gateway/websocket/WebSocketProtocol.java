@@ -68,7 +68,12 @@ final class WebSocketProtocol {
             refuse(ErrorCode.BAD_JSON, "The frame is not valid JSON", null);
             return;
         } catch (RuntimeException e) {
-            // Parsson refuses nesting past its own limit with a plain RuntimeException.
+            if (!JsonFactories.nestedTooDeep(e)) {
+                // Not the frame's depth: our fault, logged with its cause; the client may retry.
+                LOG.log(Level.WARNING, "Reading a WebSocket frame failed", e);
+                refuse(ErrorCode.INTERNAL, "The server failed to read this frame; retry", null);
+                return;
+            }
             refuse(ErrorCode.BAD_JSON, "The frame is nested too deeply to read", null);
             return;
         }

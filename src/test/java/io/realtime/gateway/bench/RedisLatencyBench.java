@@ -1,7 +1,7 @@
 package io.realtime.gateway.bench;
 
 import io.realtime.gateway.broker.Fallback;
-import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.broker.redis.RedisBroker;
 import io.realtime.gateway.broker.redis.RedisSettings;
 import io.realtime.gateway.event.ChannelEvent;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.gateway.broker.HistoryGap;
-import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.broker.Idempotency;
 import io.realtime.gateway.broker.local.LocalBroker;
 import io.realtime.gateway.config.NamespaceSettings;

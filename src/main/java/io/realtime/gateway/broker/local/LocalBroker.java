@@ -7,7 +7,7 @@ import io.realtime.gateway.broker.Fallback;
 import io.realtime.gateway.broker.Idempotency;
 import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.broker.History;
-import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EnvelopeCodec;
 import io.realtime.gateway.event.EventDraft;

@@ -1,20 +1,18 @@
 package io.realtime.gateway.broker.redis;
 
-import java.net.URI;
+import io.realtime.gateway.redis.RedisClients;
+import io.realtime.gateway.redis.RedisEndpoint;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.ClusterConnectionProvider;
-import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * Where the Redis deployment is and how to reach it: the pooled client for commands, the node that
@@ -29,7 +27,7 @@ final class RedisConnector implements AutoCloseable {
     private final JedisClientConfig commandConfig;
     private final JedisClientConfig linkConfig;
     private final Set<HostAndPort> seeds = new LinkedHashSet<>();
-    private final ConnectionPoolConfig poolConfig = new ConnectionPoolConfig();
+    private final ConnectionPoolConfig poolConfig;
     /** Standalone: built at once (its pool connects lazily). Cluster: built on first use. */
     private volatile UnifiedJedis commands;
     private volatile ClusterConnectionProvider clusterProvider;
@@ -37,44 +35,16 @@ final class RedisConnector implements AutoCloseable {
 
     RedisConnector(RedisSettings settings) {
         this.settings = settings;
-        URI first = settings.urls().get(0);
-        for (URI url : settings.urls()) {
-            seeds.add(JedisURIHelper.getHostAndPort(url));
-        }
-        this.commandConfig = clientConfig(first, "rt-gateway");
-        this.linkConfig = clientConfig(first, "rt-gateway-subscriber");
-        poolConfig.setMaxTotal(settings.poolSize());
-        poolConfig.setMaxIdle(settings.poolSize());
-        poolConfig.setMinIdle(0);
+        RedisEndpoint endpoint = settings.endpoint();
+        seeds.addAll(RedisClients.seeds(endpoint));
+        this.commandConfig = RedisClients.config(endpoint, "rt-gateway");
+        this.linkConfig = RedisClients.config(endpoint, "rt-gateway-subscriber");
         // Never wait forever for a pooled connection: a publish must fail over to its fallback in time.
-        poolConfig.setMaxWait(settings.timeout());
-        poolConfig.setTestWhileIdle(false);
+        this.poolConfig = RedisClients.pool(endpoint, settings.poolSize());
         if (!settings.cluster()) {
             commands = RedisClient.builder().hostAndPort(seeds.iterator().next())
                     .clientConfig(commandConfig).poolConfig(poolConfig).build();
         }
-    }
-
-    private JedisClientConfig clientConfig(URI url, String name) {
-        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
-                // RESP2: the subscriber link reads pub/sub replies as plain arrays.
-                .protocol(RedisProtocol.RESP2)
-                .connectionTimeoutMillis((int) settings.timeout().toMillis())
-                .socketTimeoutMillis((int) settings.timeout().toMillis())
-                .clientName(name)
-                .ssl(JedisURIHelper.isRedisSSLScheme(url));
-        String user = JedisURIHelper.getUser(url);
-        String password = JedisURIHelper.getPassword(url);
-        if (user != null && !user.isEmpty()) {
-            b.user(user);
-        }
-        if (password != null) {
-            b.password(password);
-        }
-        if (!settings.cluster() && JedisURIHelper.hasDbIndex(url)) {
-            b.database(JedisURIHelper.getDBIndex(url));
-        }
-        return b.build();
     }
 
     boolean sharded() {

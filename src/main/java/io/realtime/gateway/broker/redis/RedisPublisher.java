@@ -1,6 +1,6 @@
 package io.realtime.gateway.broker.redis;
 
-import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EnvelopeCodec;
 import io.realtime.gateway.event.EventDraft;

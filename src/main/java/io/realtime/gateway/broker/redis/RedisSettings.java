@@ -1,16 +1,17 @@
 package io.realtime.gateway.broker.redis;
 
 import io.realtime.gateway.broker.Fallback;
+import io.realtime.gateway.redis.RedisEndpoint;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Redis cluster-mode settings, read once. Defaults live in {@code META-INF/microprofile-config.properties}.
+ * The broker's Redis settings, read once: the {@link RedisEndpoint} every Redis user shares, and the
+ * broker's own (fallback, pool, link liveness, reconnect back-off). Defaults live in {@code META-INF/microprofile-config.properties}.
  *
  * @param urls            {@code redis.url} ({@code REDIS_URL}): {@code redis://[user:password@]host:port[/db]} or
  *                        {@code rediss://} for TLS; in cluster mode several comma-separated seed nodes
@@ -31,15 +32,8 @@ public record RedisSettings(List<URI> urls, boolean cluster, String keyPrefix, F
                             Duration reconnectMin, Duration reconnectMax) {
 
     public RedisSettings {
-        if (urls.isEmpty()) {
-            throw new IllegalArgumentException("redis.url is empty");
-        }
-        for (URI url : urls) {
-            if (!"redis".equals(url.getScheme()) && !"rediss".equals(url.getScheme()) || url.getHost() == null) {
-                throw new IllegalArgumentException("redis.url must be redis://host:port or rediss://host:port, not "
-                        + redacted(url));
-            }
-        }
+        // The URLs are checked where every Redis user's are (RedisEndpoint), once.
+        new RedisEndpoint(urls, cluster, keyPrefix, timeout);
         if (fallback == Fallback.CONFIGURED) {
             throw new IllegalArgumentException("gateway.redis.fallback must be 'local' or 'refuse'");
         }
@@ -61,12 +55,10 @@ public record RedisSettings(List<URI> urls, boolean cluster, String keyPrefix, F
         Function<String, String> value = key -> lookup.apply(key)
                 .orElseThrow(() -> new IllegalStateException("missing configuration key " + key));
         Function<String, Duration> millis = key -> Duration.ofMillis(Long.parseLong(value.apply(key).trim()));
-        return lookup.apply("redis.url").filter(s -> !s.isBlank()).map(u -> new RedisSettings(
-                parseUrls(u),
-                Boolean.parseBoolean(value.apply("gateway.redis.cluster").trim()),
-                value.apply("gateway.redis.key-prefix"),
+        return RedisEndpoint.from(lookup).map(e -> new RedisSettings(
+                e.urls(), e.cluster(), e.keyPrefix(),
                 Fallback.parse(value.apply("gateway.redis.fallback")),
-                millis.apply("gateway.redis.timeout-ms"),
+                e.timeout(),
                 Integer.parseInt(value.apply("gateway.redis.pool-size").trim()),
                 millis.apply("gateway.redis.ping-interval-ms"),
                 millis.apply("gateway.redis.dead-after-ms"),
@@ -89,20 +81,17 @@ public record RedisSettings(List<URI> urls, boolean cluster, String keyPrefix, F
                 reconnectMin, reconnectMax);
     }
 
+    /** Where Redis is, as every other Redis user of the gateway sees it. */
+    public RedisEndpoint endpoint() {
+        return new RedisEndpoint(urls, cluster, keyPrefix, timeout);
+    }
+
     public String mode() {
-        return cluster ? "redis-cluster" : "redis";
+        return endpoint().mode();
     }
 
     /** The first URL without its credentials, for logs and status. */
     public String where() {
-        return redacted(urls.get(0)) + (urls.size() > 1 ? " (+" + (urls.size() - 1) + " seeds)" : "");
-    }
-
-    static List<URI> parseUrls(String text) {
-        return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(URI::create).toList();
-    }
-
-    private static String redacted(URI url) {
-        return url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "");
+        return endpoint().where();
     }
 }

@@ -1,9 +1,8 @@
 package io.realtime.gateway.broker.redis;
 
 import io.realtime.gateway.broker.BrokerUnavailableException;
-import io.realtime.gateway.broker.History;
 import io.realtime.gateway.broker.HistoryGap;
-import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventId;
 import java.util.ArrayList;
@@ -30,10 +29,10 @@ import redis.clients.jedis.exceptions.JedisException;
  * cluster), and what to fire. Every message is parsed once and fired once as the CDI event; the
  * channel core fans it out to local subscribers.
  *
- * <p>After a link is re-established, every channel it carries catches up from its stream: the
- * entries after the channel's position are fired, in order, on the link's thread before any newer
- * message, so nothing that reached Redis while the link was down is lost. Events fired twice (read
- * back from the stream, then live) are dropped by the core's per-subscriber id check.
+ * <p>After a link is re-established, every channel it carries catches up from its stream
+ * ({@link CatchUp}) on the link's thread before any newer message; events fired twice (read back
+ * from the stream, then live) are fired once. Where a subscription goes when Redis refuses or moves
+ * it is {@link SlotRouting}'s; the retry delays are {@link io.realtime.gateway.redis.Backoff}'s.
  */
 final class RedisSubscriber implements SubscriberLink.Listener {
 
@@ -46,7 +45,8 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     private final SkippedEntries skipped;
     private final Function<String, HistoryPolicy> policies;
     private final Consumer<ChannelEvent> fanOut;
-    private final Consumer<HistoryGap> gapFound;
+    private final CatchUp catchUp;
+    private final SlotRouting routing;
     private final Executor longRunning;
     /** Whether commands reach Redis (the broker's view): when they don't, a subscribe does not wait. */
     private final BooleanSupplier redisReachable;
@@ -55,7 +55,6 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     private final Map<String, ChannelState> states = new ConcurrentHashMap<>();
     private final Map<HostAndPort, SubscriberLink> links = new ConcurrentHashMap<>();
     private final AtomicLong reconnects = new AtomicLong();
-    private final AtomicLong gaps = new AtomicLong();
     private final AtomicLong downSinceMs = new AtomicLong();
     private volatile String lastError = "";
     private volatile boolean closed;
@@ -71,7 +70,8 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         this.skipped = skipped;
         this.policies = policies;
         this.fanOut = fanOut;
-        this.gapFound = gapFound;
+        this.catchUp = new CatchUp(history, policies, gapFound, this::fire);
+        this.routing = new SlotRouting(settings, connector, this::link, states);
         this.longRunning = longRunning;
         this.redisReachable = redisReachable;
         this.linkUp = linkUp;
@@ -172,7 +172,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         for (SubscriberLink link : links.values()) {
             link.ping();
         }
-        retryRefused();
+        routing.retryRefused(states.values());
     }
 
     /** Every link that carries channels is connected and answered recently. */
@@ -190,7 +190,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     }
 
     long gaps() {
-        return gaps.get();
+        return catchUp.gaps();
     }
 
     int channelCount() {
@@ -234,93 +234,13 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         boolean heldLocally = state.heldLocally;
         state.heldLocally = false;
         if ((resubscribed || heldLocally) && states.get(state.channel) == state) {
-            catchUp(state);
-        }
-    }
-
-    /**
-     * Fires what the stream holds after the channel's position; runs on the link's thread. When
-     * the stream no longer reaches the position (Redis lost it, or trimmed it while the link was
-     * down), the gap is fired first, under the channel's lock as events are: the core tells every
-     * subscriber it reaches (DESIGN §5, §6) in order with the events around it.
-     */
-    private void catchUp(ChannelState state) {
-        EventId from = state.position();
-        if (from == null) {
-            return; // still activating: its subscribers read history after this confirmation
-        }
-        History missed = history.after(state.channel, from, policies.apply(state.channel));
-        // A position above the stream's top is one this instance made while Redis was away: nothing
-        // was published after it, so nothing was missed.
-        if (!missed.complete() && !from.isAfter(missed.top())) {
-            gaps.incrementAndGet();
-            EventId upTo = missed.events().isEmpty() ? missed.top() : missed.events().get(0).id();
-            LOG.log(Level.WARNING, "History of {0} no longer reaches {1} (stream trimmed or lost with Redis): "
-                    + "telling its local subscribers to reload", new Object[] {state.channel, from});
-            synchronized (state) {
-                try {
-                    gapFound.accept(new HistoryGap(state.channel, from, upTo));
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "Telling the subscribers of " + state.channel + " of a gap failed", e);
-                }
-            }
-        }
-        for (ChannelEvent event : missed.events()) {
-            fire(state, event);
-        }
-        if (!missed.complete()) {
-            state.advance(missed.top());
+            catchUp.run(state);
         }
     }
 
     @Override
     public void onSubscribeRefused(List<ChannelState> refused, JedisDataException error) {
-        String message = String.valueOf(error.getMessage());
-        if (message.startsWith("MOVED") || message.startsWith("ASK")) {
-            // The slot lives elsewhere now: go there at once.
-            LOG.log(Level.INFO, "Redis moved {0}: {1}", new Object[] {refused, message});
-            connector.refreshTopology();
-            for (ChannelState state : refused) {
-                if (states.get(state.channel) == state) {
-                    reroute(state);
-                }
-            }
-            return;
-        }
-        // Any other refusal (NOPERM for an ACL user, an unknown SSUBSCRIBE on Redis 6) would be
-        // refused again at once: retrying in a loop only burns both sides. Retry with back-off from
-        // the liveness check; the channel is held locally meanwhile.
-        long now = System.currentTimeMillis();
-        for (ChannelState state : refused) {
-            int attempts = state.refusals.incrementAndGet();
-            long delay = Math.min(settings.reconnectMax().toMillis(),
-                    settings.reconnectMin().toMillis() << Math.min(20, attempts - 1));
-            state.retrySubscribeAtMs = now + delay;
-            LOG.log(attempts == 1 ? Level.WARNING : Level.FINE,
-                    "Redis refused the subscription to {0} ({1}); retrying in {2} ms",
-                    new Object[] {state, message, delay});
-        }
-    }
-
-    /** Subscribes again the channels Redis refused, once their back-off is over (from the liveness check). */
-    private void retryRefused() {
-        long now = System.currentTimeMillis();
-        for (ChannelState state : states.values()) {
-            long at = state.retrySubscribeAtMs;
-            if (at != 0 && now >= at && !state.subscribed.isDone()) {
-                state.retrySubscribeAtMs = 0;
-                try {
-                    connector.refreshTopology();
-                    reroute(state);
-                } catch (JedisException e) {
-                    // Still no master for its slot: try again later, backing off.
-                    int attempts = state.refusals.incrementAndGet();
-                    state.retrySubscribeAtMs = now + Math.min(settings.reconnectMax().toMillis(),
-                            settings.reconnectMin().toMillis() << Math.min(20, attempts - 1));
-                    LOG.log(Level.FINE, "No Redis Cluster master for {0} yet: {1}", new Object[] {state, e.toString()});
-                }
-            }
-        }
+        routing.refused(refused, error);
     }
 
     @Override
@@ -328,17 +248,8 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         String channel = keys.channelOf(pubsubKey);
         ChannelState state = channel == null ? null : states.get(channel);
         if (state != null) {
-            LOG.log(Level.INFO, "Redis dropped the subscription to {0} (slot moved?): subscribing again", channel);
-            connector.refreshTopology();
-            reroute(state);
+            routing.dropped(state);
         }
-    }
-
-    /** Moves a channel to the link of the node that serves its slot now, catching up on arrival. */
-    private void reroute(ChannelState state) {
-        SubscriberLink target = link(connector.nodeFor(state.slot));
-        state.link = target;
-        target.subscribe(state, true);
     }
 
     @Override
@@ -394,7 +305,8 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     @Override
     public void onDown(SubscriberLink link, Exception cause) {
         lastError = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        if (downSinceMs.compareAndSet(0, System.currentTimeMillis())) {
+        boolean first = downSinceMs.compareAndSet(0, System.currentTimeMillis());
+        if (first) {
             LOG.log(Level.WARNING, "Redis subscriber link to {0} lost ({1}): delivering locally only until it is back",
                     new Object[] {link.node(), lastError});
         }
@@ -402,19 +314,9 @@ final class RedisSubscriber implements SubscriberLink.Listener {
             return;
         }
         // A cluster may have moved our slots (failover): carry on with their new masters.
-        try {
-            connector.refreshTopology();
-            for (ChannelState state : channelsFor(link)) {
-                if (!connector.nodeFor(state.slot).equals(link.node())) {
-                    reroute(state);
-                }
-            }
-            if (channelsFor(link).isEmpty()) {
-                links.remove(link.node(), link);
-                link.retire();
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "Cluster topology not available yet", e);
+        if (routing.linkLost(link, channelsFor(link), first) && channelsFor(link).isEmpty()) {
+            links.remove(link.node(), link);
+            link.retire();
         }
     }
 

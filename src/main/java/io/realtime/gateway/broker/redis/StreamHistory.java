@@ -1,7 +1,7 @@
 package io.realtime.gateway.broker.redis;
 
 import io.realtime.gateway.broker.History;
-import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventId;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.realtime.gateway.broker.redis;
 
+import io.realtime.gateway.redis.Backoff;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;

@@ -1,11 +1,12 @@
 package io.realtime.gateway.stream.inbox;
 
-import io.realtime.gateway.broker.redis.RedisSettings;
+import io.realtime.gateway.redis.RedisClients;
+import io.realtime.gateway.redis.RedisEndpoint;
+import io.realtime.gateway.redis.RedisLoop;
 import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.InvalidInputException;
 import io.realtime.gateway.stream.PayloadJson;
-import io.realtime.gateway.stream.RedisStreamState;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -15,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +51,9 @@ public class RedisInbox {
     private static final String CONSUMER = "leaseholder";
     private static final long LEASE_MS = 5000;
     private static final int BLOCK_MS = 500;
+    /** Back-off after a failure, jittered: about the old fixed second at first, a few seconds at most. */
+    private static final Duration RETRY_MIN = Duration.ofMillis(500);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(5);
     private static final String RENEW = "if redis.call('GET', KEYS[1]) == ARGV[1] then "
             + "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
 
@@ -56,12 +61,16 @@ public class RedisInbox {
     ManagedThreadFactory threads;
 
     private ChannelManager core;
-    private Optional<RedisSettings> settings;
+    private Optional<RedisEndpoint> settings;
     private String inbox;
     private String rejected;
     private String lease;
     private final String me = UUID.randomUUID().toString();
-    private volatile boolean running;
+    private volatile RedisLoop loop;
+    /** Whether this instance holds the lease; the loop's thread only. */
+    private boolean holder;
+    /** Whether pending entries are read first on the next round; the loop's thread only. */
+    private boolean pendingFirst = true;
     private volatile UnifiedJedis redis;
 
     protected RedisInbox() {
@@ -71,8 +80,8 @@ public class RedisInbox {
     @Inject
     public RedisInbox(ChannelManager core, Config config) {
         this.core = core;
-        this.settings = RedisSettings.from(config);
-        String prefix = settings.map(RedisSettings::keyPrefix).orElse("rt:");
+        this.settings = RedisEndpoint.from(config);
+        String prefix = settings.map(RedisEndpoint::keyPrefix).orElse("rt:");
         this.inbox = prefix + "in";
         this.rejected = prefix + "in:rejected";
         this.lease = prefix + "in:lease";
@@ -82,52 +91,44 @@ public class RedisInbox {
         if (settings.isEmpty()) {
             return;
         }
-        redis = RedisStreamState.client(settings.get(), "rt-gateway-inbox", 2);
-        running = true;
-        Thread thread = threads.newThread(this::loop);
-        thread.setName("redis-inbox");
-        thread.setDaemon(true);
-        thread.start();
+        redis = RedisClients.pooled(settings.get(), "rt-gateway-inbox", 2);
+        loop = RedisLoop.start(threads, "redis-inbox", RETRY_MIN, RETRY_MAX, this::round, this::failed);
         LOG.info("Workers' Redis inbox: XADD " + inbox + " * channel <channel> type <type> data <json>");
     }
 
-    private void loop() {
-        boolean holder = false;
-        boolean pendingFirst = true;
-        while (running) {
-            try {
-                if (!holder) {
-                    holder = "OK".equals(redis.set(lease, me, SetParams.setParams().nx().px(LEASE_MS)));
-                    if (!holder) {
-                        sleep(LEASE_MS / 5);
-                        continue;
-                    }
-                    ensureGroup();
-                    pendingFirst = true;
-                }
-                holder = ((Number) redis.eval(RENEW, List.of(lease), List.of(me, Long.toString(LEASE_MS)))).longValue() == 1;
-                if (holder && pendingFirst) {
-                    // What was read and not acknowledged (by a previous holder, or before a failure here) goes first.
-                    while (drain(new StreamEntryID(0, 0)) > 0) {
-                        // until none is left
-                    }
-                    pendingFirst = false;
-                }
-                if (holder) {
-                    drain(StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
-                }
-            } catch (JedisException e) {
-                if (running) {
-                    LOG.log(Level.FINE, "Redis inbox: " + e.getMessage(), e);
-                    holder = false;
-                    sleep(1000);
-                }
-            } catch (RuntimeException e) {
-                // A publish that failed (Redis refused it, the server stopping): kept pending, retried.
-                LOG.log(Level.WARNING, "Redis inbox: an entry could not be published; it will be retried", e);
-                pendingFirst = true;
-                sleep(1000);
+    /** One round: take or renew the lease; as holder, publish pending entries first, then new ones. */
+    private long round() {
+        if (!holder) {
+            holder = "OK".equals(redis.set(lease, me, SetParams.setParams().nx().px(LEASE_MS)));
+            if (!holder) {
+                return LEASE_MS / 5;
             }
+            ensureGroup();
+            pendingFirst = true;
+        }
+        holder = ((Number) redis.eval(RENEW, List.of(lease), List.of(me, Long.toString(LEASE_MS)))).longValue() == 1;
+        if (holder && pendingFirst) {
+            // What was read and not acknowledged (by a previous holder, or before a failure here) goes first.
+            while (drain(new StreamEntryID(0, 0)) > 0) {
+                // until none is left
+            }
+            pendingFirst = false;
+        }
+        if (holder) {
+            drain(StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
+        }
+        return 0;
+    }
+
+    /**
+     * Redis failed us: the lease may be gone, so it is taken again. Anything else was a publish that
+     * failed (Redis refused it, the server stopping): the entry stays pending and goes first next time.
+     */
+    private void failed(RuntimeException e) {
+        if (e instanceof JedisException) {
+            holder = false;
+        } else {
+            pendingFirst = true;
         }
     }
 
@@ -190,18 +191,12 @@ public class RedisInbox {
         redis.xadd(rejected, XAddParams.xAddParams().maxLen(1000).approximateTrimming(), fields);
     }
 
-    private void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
     @PreDestroy
     void stop() {
-        running = false;
+        RedisLoop l = loop;
+        if (l != null) {
+            l.stop();
+        }
         UnifiedJedis r = redis;
         if (r != null) {
             try {

@@ -10,7 +10,7 @@ import io.realtime.gateway.broker.BrokerStatus;
 import io.realtime.gateway.broker.Delivery;
 import io.realtime.gateway.broker.Fallback;
 import io.realtime.gateway.broker.History;
-import io.realtime.gateway.broker.HistoryPolicy;
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventDraft;

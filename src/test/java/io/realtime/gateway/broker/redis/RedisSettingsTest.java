@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.gateway.broker.Fallback;
+import io.realtime.gateway.redis.Backoff;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

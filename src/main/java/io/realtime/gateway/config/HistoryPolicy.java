@@ -1,4 +1,4 @@
-package io.realtime.gateway.broker;
+package io.realtime.gateway.config;
 
 import java.time.Duration;
 
