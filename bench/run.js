@@ -60,7 +60,7 @@ function buildTargets() {
 }
 
 function commandLine() {
-  const args = process.argv.slice(2).map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a));
+  const args = process.argv.slice(2).map((a) => (/[\s"'|]/.test(a) ? JSON.stringify(a) : a));
   return ['node', 'bench/run.js', ...args].join(' ');
 }
 

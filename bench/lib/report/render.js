@@ -300,8 +300,8 @@ function headerSection(meta, metas, sources) {
   const gateways = meta.gateways ?? [];
   const rows = [
     ['machine', `${m.cores} cores (${m.cpuModel}), ${m.ramGiB} GiB RAM, Linux ${m.kernel}${m.os ? `, ${m.os}` : ''}; the load client runs on the same cores`],
-    ['gateway', gateways.map((g) => `\`${g.label}\`: ${g.jar}${g.javaOpts ? ` with \`${g.javaOpts}\`` : ''}`).join('; ') || dash],
-    ['JVM', v.java ?? dash],
+    ['gateway', gateways.map((g) => `\`${g.label}\`: ${g.jar}${g.javaHome ? ` on ${g.javaHome}` : ''}${g.javaOpts ? ` with \`${g.javaOpts}\`` : ''}`).join('; ') || dash],
+    ['JVM', gateways.some((g) => g.javaVersion && g.javaVersion !== v.java) ? gateways.map((g) => `\`${g.label}\`: ${g.javaVersion}`).join('; ') : v.java ?? dash],
     ['Open Liberty', v.openLiberty ?? dash],
     ['Nchan', `nginx ${(v.nginx ?? '?').replace(/^nginx\//, '')} + Nchan ${v.nchan ?? '?'} (Debian libnginx-mod-nchan ${v.nchanPackage ?? '?'}), one worker per core`],
     ['Socket.IO', `socket.io ${v.socketIo ?? '?'} on Node ${v.node ?? '?'} (@socket.io/redis-adapter ${v.redisAdapter ?? '?'} for two instances)`],

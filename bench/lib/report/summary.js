@@ -46,8 +46,11 @@ export function currentSection(document) {
     .filter((g) => results.some((r) => r.target === g));
   const peers = ['nchan', 'socketio'].filter((p) => results.some((r) => r.target === p && r.phase !== 'error'));
   if (gateways.length === 0) return '';
+  // Ratios to one peer, so the table stays readable with several gateways: Nchan (the native peer the
+  // targets are set against) where it ran, else the other.
+  const reference = peers.slice(0, 1);
   const head = ['scenario', 'transport', 'figure', ...gateways, ...peers.map((p) => TARGET_NAMES[p]),
-    ...gateways.flatMap((g) => peers.map((p) => `${g} ÷ ${TARGET_NAMES[p]}`))];
+    ...gateways.flatMap((g) => reference.map((p) => `${g} ÷ ${TARGET_NAMES[p]}`))];
   const lines = [`| ${head.join(' | ')} |`, `|---|---|---|${head.slice(3).map(() => '---:').join('|')}|`];
   for (const [scenario, title] of SCENARIOS) {
     for (const transport of ['sse', 'ws']) {
@@ -59,7 +62,7 @@ export function currentSection(document) {
           if (!r) return dash;
           return f.show ? f.show(r, f.value(r)) : fmt(f.value(r), f.digits);
         };
-        const ratios = gateways.flatMap((g) => peers.map((p) => (f.noRatio ? '' : times(f.value(pick(rows, g)), f.value(pick(rows, p))))));
+        const ratios = gateways.flatMap((g) => reference.map((p) => (f.noRatio ? '' : times(f.value(pick(rows, g)), f.value(pick(rows, p))))));
         lines.push(`| ${title} | ${TRANSPORT_NAMES[transport]} | ${f.name} | ${[...gateways.map(cell), ...peers.map(cell), ...ratios].join(' | ')} |`);
       }
     }
@@ -70,7 +73,7 @@ export function currentSection(document) {
     for (const count of counts) {
       const kb = (target) => rows.find((r) => r.target === target)?.levels?.find((l) => l.requested === count)?.rssPerConnectionKb;
       if (!gateways.some((g) => typeof kb(g) === 'number')) continue;
-      const ratios = gateways.flatMap((g) => peers.map((p) => times(kb(g), kb(p))));
+      const ratios = gateways.flatMap((g) => reference.map((p) => times(kb(g), kb(p))));
       lines.push(`| idle, ${fmt(count, 0)} open | ${TRANSPORT_NAMES[transport]} | RSS per connection (KB) | ${[...gateways.map((g) => fmt(kb(g), 1)), ...peers.map((p) => fmt(kb(p), 1)), ...ratios].join(' | ')} |`);
     }
   }
@@ -83,9 +86,9 @@ export function currentSection(document) {
   }
   if (lines.length === 2) return '';
   const described = (meta.gateways ?? []).filter((g) => gateways.includes(g.label))
-    .map((g) => `\`${g.label}\` = ${g.jar}${g.javaHome ? ` on ${g.javaHome}` : ''}${g.javaOpts ? ` with \`${g.javaOpts}\`` : ''}`).join('; ');
+    .map((g) => `\`${g.label}\` = ${g.jar}${g.javaVersion ? ` on ${g.javaVersion.split(' / ')[0]}` : g.javaHome ? ` on ${g.javaHome}` : ''}${g.javaOpts ? ` with \`${g.javaOpts}\`` : ''}`).join('; ');
   const minutes = meta.startedAt && meta.finishedAt ? Math.round((Date.parse(meta.finishedAt) - Date.parse(meta.startedAt)) / 60000) : null;
   let out = `## The current build against the peers\n\nOne run, every target in it (${meta.startedAt ?? '?'}${minutes !== null ? `, ${minutes} min` : ''}${meta.interrupted ? `, stopped by ${meta.interrupted}` : ''}):\n\n\`\`\`sh\n${meta.command ?? '?'}\n\`\`\`\n\n`;
-  if (described) out += `${described}. Gateway figures are its warm run (the third on one process); a ratio above 1× is worse for CPU, latency and memory, below 1× worse for deliveries/s and the publish rate.\n\n`;
+  if (described) out += `${described}. Gateway figures are its warm run (the third on one process, or with \`--no-cold\` the one after a warm-up); a ratio above 1× is worse for CPU, latency and memory, below 1× worse for deliveries/s and the publish rate.\n\n`;
   return `${out}${lines.join('\n')}\n\n`;
 }
