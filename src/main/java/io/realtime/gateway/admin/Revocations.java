@@ -233,6 +233,10 @@ public class Revocations {
      */
     private long listen() {
         loadStored();
+        RedisLoop loop = listening;
+        if (loop != null) {
+            loop.answered(); // the subscription below blocks while Redis is healthy
+        }
         listener = new JedisPubSub() {
             @Override
             public void onMessage(String from, String message) {

@@ -9,6 +9,9 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -57,79 +60,37 @@ public class DeliveryStats {
     private final Latency latency;
     private final long startedAtMs = System.currentTimeMillis();
 
-    /** One number, kept in one place. */
-    private interface Count {
-        void add(long n);
-
-        long sum();
-
+    /** One number, kept in one place: a meter's, or (made by hand) an adder's. */
+    private record Count(LongConsumer add, LongSupplier sum) {
         static Count of(Counter counter) {
-            return new Count() {
-                @Override
-                public void add(long n) {
-                    counter.inc(n);
-                }
-
-                @Override
-                public long sum() {
-                    return counter.getCount();
-                }
-            };
+            return new Count(counter::inc, counter::getCount);
         }
 
         static Count local() {
             LongAdder adder = new LongAdder();
-            return new Count() {
-                @Override
-                public void add(long n) {
-                    adder.add(n);
-                }
-
-                @Override
-                public long sum() {
-                    return adder.sum();
-                }
-            };
+            return new Count(adder::add, adder::sum);
         }
     }
 
-    /** Publish-to-dispatch times: how many, and their total. */
-    private interface Latency {
-        void record(long ms);
-
-        double meanMs();
-
+    /** Publish-to-dispatch times, kept in one place: recorded in ms, read as their mean. */
+    private record Latency(LongConsumer record, DoubleSupplier meanMs) {
         static Latency of(Timer timer) {
-            return new Latency() {
-                @Override
-                public void record(long ms) {
-                    timer.update(Duration.ofMillis(ms));
-                }
-
-                @Override
-                public double meanMs() {
-                    long n = timer.getCount();
-                    return n == 0 ? 0 : timer.getElapsedTime().toNanos() / 1e6 / n;
-                }
-            };
+            return new Latency(ms -> timer.update(Duration.ofMillis(ms)), () -> {
+                long n = timer.getCount();
+                return n == 0 ? 0 : timer.getElapsedTime().toNanos() / 1e6 / n;
+            });
         }
 
         static Latency local() {
             LongAdder count = new LongAdder();
             LongAdder totalMs = new LongAdder();
-            return new Latency() {
-                @Override
-                public void record(long ms) {
-                    count.increment();
-                    totalMs.add(ms);
-                }
-
-                @Override
-                public double meanMs() {
-                    long n = count.sum();
-                    return n == 0 ? 0 : (double) totalMs.sum() / n;
-                }
-            };
+            return new Latency(ms -> {
+                count.increment();
+                totalMs.add(ms);
+            }, () -> {
+                long n = count.sum();
+                return n == 0 ? 0 : (double) totalMs.sum() / n;
+            });
         }
     }
 
@@ -171,42 +132,42 @@ public class DeliveryStats {
     }
 
     public void countPublished(int count) {
-        published.add(count);
+        published.add().accept(count);
     }
 
     public void countDelivered(int count) {
-        delivered.add(count);
+        delivered.add().accept(count);
     }
 
     public void countDropped(DropReason reason, int count) {
         if (count > 0) {
-            dropped.get(reason).add(count);
+            dropped.get(reason).add().accept(count);
         }
     }
 
     /** Publish-to-dispatch time of one event on this instance (across instances in cluster mode). */
     public void dispatchLatency(long ms) {
-        latency.record(Math.max(0, ms)); // clocks of two instances may disagree by a little
+        latency.record().accept(Math.max(0, ms)); // clocks of two instances may disagree by a little
     }
 
     public long published() {
-        return published.sum();
+        return published.sum().getAsLong();
     }
 
     public long delivered() {
-        return delivered.sum();
+        return delivered.sum().getAsLong();
     }
 
     public long dropped() {
         long n = 0;
         for (Count c : dropped.values()) {
-            n += c.sum();
+            n += c.sum().getAsLong();
         }
         return n;
     }
 
     public double meanDispatchLatencyMs() {
-        return latency.meanMs();
+        return latency.meanMs().getAsDouble();
     }
 
     public long startedAtMs() {

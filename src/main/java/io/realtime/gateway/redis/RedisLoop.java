@@ -59,6 +59,19 @@ public final class RedisLoop {
         return running;
     }
 
+    /**
+     * Called from a step that blocks for as long as Redis is healthy (a subscription) once it has
+     * reached Redis: the outage is over now, not when the step returns, so its back-off starts again
+     * from the bottom and the next outage is logged as a warning again. On the loop's thread only.
+     */
+    public void answered() {
+        if (down) {
+            down = false;
+            LOG.info(name + ": Redis answers again");
+        }
+        backoff.reset();
+    }
+
     /** Ends the loop after its current step; a pause ends at once. The owner closes what a step blocks on. */
     public void stop() {
         running = false;
@@ -72,11 +85,7 @@ public final class RedisLoop {
             long pauseMs;
             try {
                 pauseMs = step.run();
-                if (down) {
-                    down = false;
-                    LOG.info(name + ": Redis answers again");
-                }
-                backoff.reset();
+                answered();
             } catch (JedisException e) {
                 if (!running) {
                     return;
