@@ -62,12 +62,13 @@ public class WebSocketSessions {
     public WebSocketSessions(ChannelManager core, ConnectionRegistry registry, TransportExecutors executors,
                              DeliveryThreads threads, GatewayConfig config, DeliveryStats stats,
                              Rejections rejections, Authenticator authenticator, Permissions permissions,
-                             PublishRate publishRate,
+                             PublishRate publishRate, io.realtime.gateway.presence.Presence presence,
                              @ConfigProperty(name = "gateway.ws.auth-timeout-seconds") long authTimeoutSeconds) {
         this.authTimeoutMs = authTimeoutSeconds * 1000;
         this.rejections = rejections;
         this.authenticator = authenticator;
-        this.guards = new ConnectionGuards(authenticator, permissions, publishRate, rejections, executors.scheduler());
+        this.guards = new ConnectionGuards(authenticator, permissions, publishRate, rejections, executors.scheduler(),
+                presence);
         this.core = core;
         this.registry = registry;
         this.executors = executors;
