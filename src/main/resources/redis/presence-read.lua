@@ -1,4 +1,4 @@
--- Reads a channel's presence (DESIGN §15), first removing the members whose expiry passed (their
+-- Reads a channel's presence (DESIGN §11), first removing the members whose expiry passed (their
 -- instance stopped refreshing them: it crashed or lost Redis) and announcing each one's leave once:
 -- the removal and the announcement are one atomic step, so two instances sweeping at once cannot
 -- both announce it.

@@ -1,4 +1,4 @@
--- Applies a batch of presence changes to one channel (DESIGN §15), atomically, in one round trip.
+-- Applies a batch of presence changes to one channel (DESIGN §11), atomically, in one round trip.
 --
 -- KEYS[1]  members hash        rt:p:{<channel>}   member id -> member JSON
 -- KEYS[2]  expiry sorted set   rt:pe:{<channel>}  member id -> expiry (ms, Redis' clock)

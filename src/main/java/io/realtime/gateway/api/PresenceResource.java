@@ -26,7 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Who is on a channel (DESIGN §15): its members, a page at a time, and their counts. Whoever may
+ * Who is on a channel (DESIGN §11): its members, a page at a time, and their counts. Whoever may
  * subscribe to the channel may read them. Rooted at {@code /} like {@link ChannelsResource}, for the
  * same reason.
  */
@@ -62,7 +62,7 @@ public class PresenceResource {
     @Operation(summary = "Who is on a channel", description = "A page of the channel's members (one per connection "
             + "subscribed, on any instance), in member id order: id, user (the token's sub, or null), transport, "
             + "instance, joinedAt, info (what the client sent on subscribe). next is the after of the next page, "
-            + "null on the last; partial: Redis is unreachable and only this instance's members are listed (DESIGN §15).")
+            + "null on the last; partial: Redis is unreachable and only this instance's members are listed (DESIGN §11).")
     @Parameter(name = "channel", description = "namespace:part[:part...] of a namespace with presence on", example = "job:42")
     @Parameter(name = "after", description = "The next of the previous page")
     @Parameter(name = "limit", description = "1 to gateway.presence.page-max (default 1000); default 100")
@@ -97,7 +97,7 @@ public class PresenceResource {
     @Tag(name = "presence")
     @Operation(summary = "How many are on a channel", description = "connections: the channel's members on every "
             + "instance; users: distinct token subjects among them (anonymous members count as connections only); "
-            + "partial: Redis is unreachable and the counts are this instance's (DESIGN §15).")
+            + "partial: Redis is unreachable and the counts are this instance's (DESIGN §11).")
     @Parameter(name = "channel", description = "namespace:part[:part...] of a namespace with presence on", example = "job:42")
     @APIResponse(responseCode = "200", description = "{\"channel\",\"connections\",\"users\",\"partial\"}")
     @APIResponse(responseCode = "400", description = "Bad channel name",

@@ -66,7 +66,7 @@ public interface Broker extends AutoCloseable {
 
     BrokerStatus status();
 
-    /** The store presence shares with other instances (DESIGN §15), if this broker has one. */
+    /** The store presence shares with other instances (DESIGN §11), if this broker has one. */
     default java.util.Optional<PresenceStore> presence() {
         return java.util.Optional.empty();
     }

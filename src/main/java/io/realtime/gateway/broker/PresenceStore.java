@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Where the members of channels are kept when they are shared by every instance (DESIGN §15): the
+ * Where the members of channels are kept when they are shared by every instance (DESIGN §11): the
  * Redis broker's. Without one, each instance knows its own members and there are no others.
  *
  * <p>Every member carries an expiry that the instance holding it moves forward ({@link #apply} with a

@@ -40,7 +40,7 @@ public interface Subscriber {
     }
 
     /**
-     * Who this subscriber is, for presence (DESIGN §15): a client connection's id, user and
+     * Who this subscriber is, for presence (DESIGN §11): a client connection's id, user and
      * transport; null for a subscriber inside the gateway, which is no member of any channel.
      */
     default Identity identity() {
@@ -49,7 +49,7 @@ public interface Subscriber {
 
     /**
      * A signal about the channel that is not one of its events (a member's {@code join} or
-     * {@code leave}, DESIGN §15): in no history, counted as no event. Called holding the channel's
+     * {@code leave}, DESIGN §11): in no history, counted as no event. Called holding the channel's
      * lock, like a live event, and only on a live subscription (not during its replay).
      *
      * @param json the signal's body, {@code {"channel":...,...}}, made once for every subscriber

@@ -1,7 +1,7 @@
 package io.realtime.gateway.channel;
 
 /**
- * The channel core's seam for whoever needs to know who holds a channel (presence, DESIGN §15):
+ * The channel core's seam for whoever needs to know who holds a channel (presence, DESIGN §11):
  * told of each subscription that goes live and each that ends, in the order they happen for a channel.
  *
  * <p>Both calls are made holding the channel's subscriber monitor (the lock order of

@@ -17,7 +17,7 @@ import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
- * Presence on {@code /metrics} (DESIGN §15): this instance's members per namespace with presence on
+ * Presence on {@code /metrics} (DESIGN §11): this instance's members per namespace with presence on
  * (a gauge: summed over instances it is the cluster's), and the joins and leaves made here (Counters,
  * carried from presence's totals once a second, as {@link GatewayMetrics} does the broker's).
  * Nothing is registered when no namespace has presence on.

@@ -5,7 +5,7 @@ import jakarta.json.JsonObjectBuilder;
 import java.io.StringReader;
 
 /**
- * One connection's subscription to a channel, as presence shows it (DESIGN §15). Its JSON is made
+ * One connection's subscription to a channel, as presence shows it (DESIGN §11). Its JSON is made
  * once, at the join, and is what Redis stores and every read and join/leave signal carries.
  */
 record Member(String id, String user, String transport, String instance, long joinedAtMs, String info, String json) {

@@ -37,7 +37,7 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Who is on a channel (DESIGN §15): told by the channel core of each subscription that goes live
+ * Who is on a channel (DESIGN §11): told by the channel core of each subscription that goes live
  * or ends ({@link SubscriptionWatch}), only for namespaces with presence on, it keeps this instance's
  * members and, with Redis, shares them: joins and leaves gather for {@code flush} and go out together
  * (a channel's in one script call, all in one pipeline); every {@code refresh} the instance re-adds

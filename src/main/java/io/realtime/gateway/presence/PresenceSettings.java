@@ -6,7 +6,7 @@ import java.util.Set;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Presence settings (DESIGN §15), read once at start-up; defaults in microprofile-config.properties.
+ * Presence settings (DESIGN §11), read once at start-up; defaults in microprofile-config.properties.
  *
  * @param namespaces    namespaces with presence on ({@code gateway.namespace.<ns>.presence=true})
  * @param joinLeave     of those, the ones whose subscribers are told of joins and leaves

@@ -155,7 +155,7 @@ final class SseConnection extends ClientConnection<SseFrame> {
     }
 
     /**
-     * A member's {@code join} / {@code leave} (DESIGN §15): {@code event: join} with no {@code id:},
+     * A member's {@code join} / {@code leave} (DESIGN §11): {@code event: join} with no {@code id:},
      * so it moves no cursor. None while the stream is still opening (its events are held).
      */
     @Override

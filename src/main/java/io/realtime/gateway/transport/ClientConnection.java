@@ -67,7 +67,7 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     private volatile CloseCause closeCause;
     private final String address;
     private final long openedAtMs = System.currentTimeMillis();
-    /** Its presence member id (DESIGN §15): random, so unique across instances without coordination. */
+    /** Its presence member id (DESIGN §11): random, so unique across instances without coordination. */
     private final String id = java.util.UUID.randomUUID().toString();
     private volatile Caller caller;
     /** The end of the caller's token, when it has one; replaced when a fresh token comes. */

@@ -10,7 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * What checks a WebSocket connection's ops (DESIGN §7): its tokens, its rights on channels, its
  * publish rate; refusals are counted; {@code scheduler} ends it when its token does; {@code presence}
- * checks the client info a subscribe carries and answers the presence ops (DESIGN §15).
+ * checks the client info a subscribe carries and answers the presence ops (DESIGN §11).
  */
 record ConnectionGuards(Authenticator authenticator, Permissions permissions, PublishRate publishRate,
                         Rejections rejections, ScheduledExecutorService scheduler, Presence presence) {

@@ -13,7 +13,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 /**
- * The presence ops of DESIGN §15 for one connection: {@code presence} (a page of members) and
+ * The presence ops of DESIGN §11 for one connection: {@code presence} (a page of members) and
  * {@code presence_stats}, answered with the same op and the request's {@code ref}. Whoever may
  * subscribe to the channel may read its presence; the connection need not hold it.
  */

@@ -122,7 +122,7 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
         send(frames.event(event), replayed, true);
     }
 
-    /** A member's {@code join} / {@code leave} (DESIGN §15): the op, then the signal's body. */
+    /** A member's {@code join} / {@code leave} (DESIGN §11): the op, then the signal's body. */
     @Override
     public void onSignal(String channel, String kind, String json) {
         reply("{\"op\":\"" + kind + "\"," + json.substring(1));

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Presence (DESIGN §15) across two instances sharing one real Redis, through HTTP, SSE and
+ * Presence (DESIGN §11) across two instances sharing one real Redis, through HTTP, SSE and
  * WebSocket, with tokens on: {@code job} has presence with join/leave, {@code campaign} presence
  * only, {@code alerts} presence for owners. The servers are shared by the tests, which run in order:
  * the last ones kill Redis, then instance A.

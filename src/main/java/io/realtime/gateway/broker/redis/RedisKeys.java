@@ -24,7 +24,7 @@ final class RedisKeys {
         return prefix + "c:{" + channel + "}";
     }
 
-    /** A channel's presence members (DESIGN §15), {@code rt:p:{<channel>}}: member id to member JSON. */
+    /** A channel's presence members (DESIGN §11), {@code rt:p:{<channel>}}: member id to member JSON. */
     String presence(String channel) {
         return prefix + "p:{" + channel + "}";
     }

@@ -17,7 +17,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Presence in Redis (DESIGN §15), Centrifugo's layout: per channel a hash of members and a sorted
+ * Presence in Redis (DESIGN §11), Centrifugo's layout: per channel a hash of members and a sorted
  * set of their expiries, both in the channel's slot ({@code rt:p:{<channel>}}, {@code rt:pe:{<channel>}}),
  * changed by {@code presence-update.lua} and read (after removing the expired) by
  * {@code presence-read.lua}. Joins and leaves are announced on the channel's own pub/sub channel as

@@ -59,7 +59,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     private final AtomicLong downSinceMs = new AtomicLong();
     private volatile String lastError = "";
     private volatile boolean closed;
-    /** Presence messages of the channels' pub/sub (DESIGN §15); dropped until the presence store listens. */
+    /** Presence messages of the channels' pub/sub (DESIGN §11); dropped until the presence store listens. */
     private volatile java.util.function.BiConsumer<String, String> presence = (channel, payload) -> { };
 
     RedisSubscriber(RedisSettings settings, RedisConnector connector, RedisKeys keys, StreamHistory history,
@@ -360,7 +360,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
             return;
         }
         if (payload.startsWith(RedisPresence.PREFIX)) {
-            presence.accept(channel, payload); // a join or leave (DESIGN §15): no event of the channel
+            presence.accept(channel, payload); // a join or leave (DESIGN §11): no event of the channel
             return;
         }
         ChannelEvent event = StreamEvents.fromMessage(channel, payload, skipped);
