@@ -18,6 +18,11 @@ import io.realtime.gateway.testsupport.WsTestClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -229,14 +234,29 @@ class PresenceIT {
         String channel = "campaign:burst";
         int n = 1000;
         long before = scriptCalls();
-        List<RawWebSocket> sockets = new ArrayList<>(n);
+        // Real WebSocket clients (they answer the server's pings), opened 8 at a time over one HTTP client;
+        // 20 users of 50 connections each: under the per-user connection limit.
+        HttpClient http = HttpClient.newHttpClient();
+        ExecutorService opener = Executors.newFixedThreadPool(8);
+        List<String> tokens = new ArrayList<>();
+        for (int u = 0; u < 20; u++) {
+            tokens.add(TOKENS.token("u" + u));
+        }
+        List<Future<WsTestClient>> opening = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            opening.add(opener.submit(() -> {
+                URI uri = URI.create(group.http(k % 2).uri("/ws").toString().replaceFirst("^http", "ws"));
+                WsTestClient c = WsTestClient.connect(http, uri);
+                c.send("{\"op\":\"auth\",\"token\":\"" + tokens.get(k % 20) + "\"}");
+                c.send("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}");
+                return c;
+            }));
+        }
+        List<WsTestClient> sockets = new ArrayList<>(n);
         try {
-            for (int i = 0; i < n; i++) {
-                // 20 users of 50 connections each: under the per-user connection limit.
-                RawWebSocket raw = RawWebSocket.connect("127.0.0.1", group.process(i % 2).httpPort(), "/ws",
-                        bearer("u" + (i % 20)));
-                raw.sendText("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\"}");
-                sockets.add(raw);
+            for (Future<WsTestClient> f : opening) {
+                sockets.add(f.get(60, TimeUnit.SECONDS));
             }
             Await.until(WAIT, n + " members", () -> stats(0, channel).getInt("connections") == n);
             long calls = scriptCalls() - before;
@@ -254,7 +274,8 @@ class PresenceIT {
             assertEquals(100, capped.getJsonArray("members").size());
             assertFalse(capped.isNull("next"));
         } finally {
-            for (RawWebSocket s : sockets) {
+            opener.shutdownNow();
+            for (WsTestClient s : sockets) {
                 s.close();
             }
         }
