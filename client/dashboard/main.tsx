@@ -4,7 +4,7 @@ import { ChannelInfo, fetchChannels, isChannelName, PublishError } from '../src/
 import {
   AbTestResults, AlertToasts, CampaignMetrics, ConnectionStatus, CouncilEvaluation, RenderProgress,
 } from '../src/components/index.js';
-import { RealtimeProvider, useApiOptions, useChannels, useGatewayStats, usePublish } from '../src/react/index.js';
+import { RealtimeProvider, useApiOptions, useChannels, useGatewayStats, usePresence, usePublish } from '../src/react/index.js';
 
 /**
  * The dashboard the gateway serves at `/`: its own stats, its channels, a channel's events (history,
@@ -177,6 +177,33 @@ function RecentEvents({ channel }: { channel: string }) {
   );
 }
 
+/** Who is on the watched channel (DESIGN §11), kept current by joins and leaves; says so when presence is off. */
+function Presence({ channel }: { channel: string }) {
+  const { members, partial, loading, error } = usePresence(channel, { refreshMs: 10_000 });
+  return (
+    <section className="panel" aria-labelledby="presence-h">
+      <h2 id="presence-h">Who is on <code>{channel}</code></h2>
+      {error?.code === 'not_found' ? <p className="note" data-testid="presence-off">Presence is off for this channel’s namespace
+        (<code>gateway.namespace.&lt;ns&gt;.presence</code>).</p>
+        : error ? <p className="err" data-testid="presence-error">{error.code}: {error.message}</p>
+        : loading ? <p className="note">Reading…</p>
+        : (
+          <>
+            <p data-testid="presence-count"><b>{members.length}</b> connection{members.length === 1 ? '' : 's'},{' '}
+              <b>{new Set(members.map((m) => m.user).filter((u) => u !== null)).size}</b> named user(s)
+              {partial && <span className="err"> (partial: Redis is unreachable, this instance’s only)</span>}</p>
+            <ul className="members" data-testid="presence-members">
+              {members.map((m) => (
+                <li key={m.id} data-id={m.id}>{m.user ?? <i>anonymous</i>} <small>{m.transport} on {m.instance}, since{' '}
+                  {new Date(m.joinedAt).toLocaleTimeString()}</small></li>
+              ))}
+            </ul>
+          </>
+        )}
+    </section>
+  );
+}
+
 function PublishForm({ channel }: { channel: string }) {
   const publish = usePublish();
   const [target, setTarget] = useState(channel);
@@ -281,6 +308,7 @@ function App() {
           <RecentEvents channel={channel} />
           <div className="stack">
             <PublishForm channel={channel} />
+            <Presence channel={channel} />
             <Channels onPick={watch} />
           </div>
         </div>

@@ -18,7 +18,9 @@ let provider;
 before(async () => {
   redis = await Redis.start();
   provider = await StandInProvider.start(['Strong hook, ', 'clear offer.\n', 'SCORE: 82']);
-  gateway = await Gateway.start({ REDIS_URL: redis.url, ...provider.env() });
+  // Presence with join/leave on the job namespace (DESIGN §11): off elsewhere, as by default.
+  gateway = await Gateway.start({ REDIS_URL: redis.url, GATEWAY_NAMESPACE_JOB_PRESENCE: 'true',
+    GATEWAY_NAMESPACE_JOB_JOIN_LEAVE: 'true', ...provider.env() });
   browser = await launchBrowser();
 });
 
@@ -55,6 +57,32 @@ describe('browser client', () => {
         assert.deepEqual(await receivedIds(page, c), published[c]);
       }
     }
+    await context.close();
+  });
+
+  it('usePresence shows who is on a channel over SSE and WebSocket, and a closed page leaves', async () => {
+    const context = await browser.newContext();
+    await routeHarness(context);
+    const channel = `job:presence-${run}`;
+    const open = async (transport) => {
+      const page = await context.newPage();
+      page.on('pageerror', (e) => console.error('page error:', e));
+      await page.goto(harnessUrl(gateway, { transport, channels: [channel], page: 'presence' }));
+      return page;
+    };
+    const ws = await open('websocket');
+    await until('the WebSocket page sees itself', async () => (await ws.evaluate(() => window.presence?.users.length)) === 1);
+    const sse = await open('sse');
+    for (const page of [ws, sse]) {
+      // The WebSocket page learns of the SSE page by its join; the SSE page reads both.
+      await until('two members on each page', async () => (await page.evaluate(() => window.presence?.users.length)) === 2);
+      assert.equal(await page.evaluate(() => window.presence.partial), false);
+    }
+    assert.equal(await ws.locator('#presence').textContent(), `2 on ${channel}`);
+    await sse.close();
+    await until('the leave reaches the WebSocket page', async () => (await ws.evaluate(() => window.presence.users.length)) === 1);
+    const stats = await gateway.json(`/api/channels/${channel}/presence/stats`);
+    assert.equal(stats.connections, 1);
     await context.close();
   });
 

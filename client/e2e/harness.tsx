@@ -4,7 +4,7 @@ import type { Envelope, PublishAck, TransportName } from '../src/index.js';
 import { RenderProgress } from '../src/components/index.js';
 import {
   RealtimeProvider, useAbTestResults, useCampaignMetricsStream, useChannels, useCouncilScoreStream, useLiveMetrics,
-  usePublish, useRenderProgressStream, useSSE,
+  usePresence, usePublish, useRenderProgressStream, useSSE,
 } from '../src/react/index.js';
 
 /**
@@ -16,6 +16,7 @@ import {
 declare global {
   interface Window {
     received: Envelope[]; rtStatus: string; states: string[]; seed: Record<string, unknown>;
+    presence: { users: Array<string | null>; partial: boolean; loading: boolean; error?: string };
     rtPublish(channel: string, type: string, data: Record<string, unknown>, options?: { idempotencyKey?: string }): Promise<PublishAck>;
   }
 }
@@ -34,6 +35,15 @@ function Harness() {
   useEffect(() => { window.rtStatus = status; window.states.push(status); }, [status]);
   useEffect(() => { window.rtPublish = publish; }, [publish]);
   return <p>status <b id="status">{status}</b>, last <b id="last">{events.at(-1)?.id ?? '-'}</b></p>;
+}
+
+/** usePresence on the first channel: who the page sees, kept in `window.presence`. */
+function Presence() {
+  const { members, partial, loading, error } = usePresence(channels[0], { transport });
+  useEffect(() => {
+    window.presence = { users: members.map((m) => m.user), partial, loading, error: error?.code };
+  });
+  return <p id="presence">{members.length} on {channels[0]}</p>;
 }
 
 /** The seed's hooks as a page built on the seed would call them. */
@@ -65,6 +75,6 @@ function Seed() {
 
 createRoot(document.getElementById('root')!).render(
   <RealtimeProvider options={{ transport, shareAcrossTabs: params.get('share') === 'true', minReconnectDelay: 200, maxReconnectDelay: 1000 }}>
-    {params.get('page') === 'seed' ? <Seed /> : <Harness />}
+    {params.get('page') === 'seed' ? <Seed /> : params.get('page') === 'presence' ? <Presence /> : <Harness />}
   </RealtimeProvider>,
 );

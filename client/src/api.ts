@@ -1,6 +1,6 @@
 import { newIdempotencyKey, validPublish } from './publish.js';
 import { PublishError } from './types.js';
-import type { Envelope, PublishAck, PublishOptions } from './types.js';
+import type { Envelope, PresenceMember, PublishAck, PublishOptions } from './types.js';
 
 /** The gateway's HTTP API, for what a page reads and sends besides the live stream. */
 
@@ -27,6 +27,25 @@ export interface GatewayStatsSnapshot {
   events: { published: number; delivered: number; dropped: number; meanDispatchLatencyMs: number };
   broker: { mode: string; connected: boolean; degraded: boolean; detail?: string; subscriberAlive?: boolean; reconnects?: number; subscribedChannels?: number };
   uptimeSeconds: number;
+}
+
+/** A page of a channel's members (DESIGN §11). */
+export interface PresencePage {
+  channel: string;
+  members: PresenceMember[];
+  /** The `after` of the next page; null on the last. */
+  next: string | null;
+  /** Redis is unreachable: only the answering instance's members are listed. */
+  partial: boolean;
+}
+
+export interface PresenceStats {
+  channel: string;
+  /** Members (connections subscribed) on every instance. */
+  connections: number;
+  /** Distinct token subjects among them. */
+  users: number;
+  partial: boolean;
 }
 
 /** A refusal of the HTTP API (RFC 9457 problem). */
@@ -89,6 +108,20 @@ export function fetchHistory(channel: string, query: { since?: string; limit?: n
   if (query.limit) params.set('limit', String(query.limit));
   const qs = params.toString();
   return call(options, `/api/channels/${encodeURIComponent(channel)}/history${qs ? '?' + qs : ''}`);
+}
+
+/** A page of who is on a channel: whoever may subscribe to it may ask. */
+export function fetchPresence(channel: string, query: { after?: string; limit?: number } = {}, options: ApiOptions = {}): Promise<PresencePage> {
+  const params = new URLSearchParams();
+  if (query.after) params.set('after', query.after);
+  if (query.limit) params.set('limit', String(query.limit));
+  const qs = params.toString();
+  return call(options, `/api/channels/${encodeURIComponent(channel)}/presence${qs ? '?' + qs : ''}`);
+}
+
+/** How many are on a channel: connections and distinct users. */
+export function fetchPresenceStats(channel: string, options: ApiOptions = {}): Promise<PresenceStats> {
+  return call(options, `/api/channels/${encodeURIComponent(channel)}/presence/stats`);
 }
 
 export async function fetchChannels(options: ApiOptions = {}): Promise<ChannelInfo[]> {

@@ -1,10 +1,11 @@
+import { fetchPresence, fetchPresenceStats, PresencePage, PresenceStats } from './api.js';
 import { backoffDelay } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { defaultEnvironment, Environment } from './environment.js';
 import { isChannelName, isEventId, isNewEvent } from './ids.js';
 import type {
   ChannelHandlers, ClientEvents, ConnectionInfo, ConnectionState, Envelope, PublishAck, PublishOptions, Realtime,
-  RealtimeError, ResetInfo, SubscribeOptions, Subscription, SubscriptionState, SubscriptionStatus,
+  PresenceSignal, RealtimeError, ResetInfo, SubscribeOptions, Subscription, SubscriptionState, SubscriptionStatus,
 } from './types.js';
 
 /** Settings shared by both transports. Defaults in {@link DEFAULTS}. */
@@ -304,6 +305,35 @@ export abstract class BaseClient implements Realtime {
     this.subscriptionState(info.channel, 'resetting');
     for (const h of [...entry.handlers]) h.reset?.(info);
     this.emitter.emit('reset', info);
+  }
+
+  /** A member's join or leave (DESIGN §11), to the channel's handlers: no event, it moves no position. */
+  protected presenceSignal(generation: number, kind: 'join' | 'leave', signal: PresenceSignal): void {
+    if (generation !== this.generation) return;
+    const entry = this.channels.get(signal.channel);
+    if (!entry || !signal.member) return;
+    for (const h of [...entry.handlers]) {
+      try {
+        h[kind]?.(signal);
+      } catch (e) {
+        this.emitter.emit('error', { code: 'handler_failed', message: String(e), channel: signal.channel });
+      }
+    }
+    this.emitter.emit(kind, signal);
+  }
+
+  /** A page of who is on the channel, over HTTP whatever the transport (the same token source). */
+  presence(channel: string, query: { after?: string; limit?: number } = {}): Promise<PresencePage> {
+    return fetchPresence(channel, query, this.apiOptions());
+  }
+
+  /** How many are on the channel. */
+  presenceStats(channel: string): Promise<PresenceStats> {
+    return fetchPresenceStats(channel, this.apiOptions());
+  }
+
+  private apiOptions() {
+    return { url: this.baseUrl, fetch: this.env.fetch, getToken: this.options.getToken, token: this.options.token };
   }
 
   protected error(error: RealtimeError): void {

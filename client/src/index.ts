@@ -1,5 +1,6 @@
 export type {
   Envelope, ConnectionState, ConnectionInfo, SubscriptionState, SubscriptionStatus, ResetInfo, RealtimeError,
+  PresenceMember, PresenceSignal,
   SubscribeOptions, ChannelHandlers, Subscription, ClientEvents, Realtime, TransportName, PublishOptions, PublishAck,
 } from './types.js';
 export { PublishError } from './types.js';
@@ -26,3 +27,5 @@ export { RouteStream, TERMINAL_TYPES } from './route.js';
 export type { RouteRequest, RouteStreamOptions } from './route.js';
 export { councilScoreRequest, evaluateCreativeRequest, councilReplayRequest, evaluationIdOf } from './council.js';
 export type { CreativeInput } from './council.js';
+export { PresenceView } from './presence.js';
+export type { PresenceState, PresenceViewOptions } from './presence.js';

@@ -3,7 +3,7 @@ import { compareIds, isChannelName, isNewEvent } from './ids.js';
 import { PublishError } from './types.js';
 import type {
   ChannelHandlers, ClientEvents, ConnectionInfo, ConnectionState, Envelope, PublishAck, PublishOptions, Realtime,
-  ResetInfo, SubscribeOptions, Subscription, SubscriptionStatus,
+  PresenceSignal, ResetInfo, SubscribeOptions, Subscription, SubscriptionStatus,
 } from './types.js';
 
 /** What the tabs of one origin say to each other. */
@@ -15,6 +15,7 @@ type Message =
   | { t: 'leader'; tab: string }
   | { t: 'event'; event: Envelope }
   | { t: 'reset'; info: ResetInfo }
+  | { t: 'presence'; kind: 'join' | 'leave'; signal: PresenceSignal }
   | { t: 'conn'; info: ConnectionInfo }
   | { t: 'substate'; status: SubscriptionStatus }
   | { t: 'pub'; tab: string; req: number; channel: string; type: string; data: Record<string, unknown>; options: PublishOptions }
@@ -252,6 +253,14 @@ export class SharedRealtime implements Realtime {
         this.resetLocal(info);
         this.post({ t: 'reset', info });
       },
+      join: (signal) => {
+        this.presenceLocal('join', signal);
+        this.post({ t: 'presence', kind: 'join', signal });
+      },
+      leave: (signal) => {
+        this.presenceLocal('leave', signal);
+        this.post({ t: 'presence', kind: 'leave', signal });
+      },
     }, since ? { since } : {}));
   }
 
@@ -302,6 +311,9 @@ export class SharedRealtime implements Realtime {
       case 'reset':
         if (!this.leading) this.resetLocal(message.info);
         return;
+      case 'presence':
+        if (!this.leading) this.presenceLocal(message.kind, message.signal);
+        return;
       case 'conn':
         if (!this.leading) this.setInfo(message.info.state === 'closed' ? { ...message.info, state: 'reconnecting' } : message.info);
         return;
@@ -341,6 +353,13 @@ export class SharedRealtime implements Realtime {
     entry.last = event.id;
     for (const h of [...entry.handlers]) h.event?.(event);
     this.emitter.emit('event', event);
+  }
+
+  private presenceLocal(kind: 'join' | 'leave', signal: PresenceSignal): void {
+    const entry = this.local.get(signal.channel);
+    if (!entry) return;
+    for (const h of [...entry.handlers]) h[kind]?.(signal);
+    this.emitter.emit(kind, signal);
   }
 
   private resetLocal(info: ResetInfo): void {

@@ -1,7 +1,7 @@
 import { publish } from './api.js';
 import { BaseClient, ClientOptions } from './client.js';
 import { SseMessage, SseParser } from './sse-parser.js';
-import type { Envelope, PublishAck, PublishOptions, TransportName } from './types.js';
+import type { Envelope, PresenceSignal, PublishAck, PublishOptions, TransportName } from './types.js';
 
 /** How long an old stream stays open after its replacement is live, for what it still had in flight. */
 const OVERLAP_MS = 500;
@@ -143,6 +143,12 @@ export class SseClient extends BaseClient {
       case 'reset': {
         const data = parse(m.data) as { channel?: string; reason?: string } | null;
         if (data?.channel) this.resetChannel(generation, { channel: data.channel, reason: data.reason ?? 'history_gap' });
+        return;
+      }
+      case 'join':
+      case 'leave': {
+        const signal = parse(m.data) as PresenceSignal | null;
+        if (signal?.channel) this.presenceSignal(generation, m.event, signal);
         return;
       }
       case 'shutdown':

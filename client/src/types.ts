@@ -60,9 +60,34 @@ export interface SubscribeOptions {
   since?: string;
 }
 
+/** One connection's subscription to a channel, as presence shows it (DESIGN §11). */
+export interface PresenceMember {
+  /** The connection's id, unique across the gateway's instances. */
+  id: string;
+  /** The token's subject; null when anonymous. */
+  user: string | null;
+  transport: 'sse' | 'websocket';
+  /** The instance the connection is on. */
+  instance: string;
+  /** ISO-8601. */
+  joinedAt: string;
+  /** What the client sent on subscribe, if anything. */
+  info?: Record<string, unknown>;
+}
+
+/** A member's `join` or `leave` on a channel whose namespace has join-leave on (no event of the channel). */
+export interface PresenceSignal {
+  channel: string;
+  member: PresenceMember;
+}
+
 export interface ChannelHandlers<T = Record<string, unknown>> {
   event?: (event: Envelope<T>) => void;
   reset?: (info: ResetInfo) => void;
+  /** Another connection subscribed to the channel (never this one's own join). */
+  join?: (signal: PresenceSignal) => void;
+  /** A connection's subscription to the channel ended (it unsubscribed, closed, or its instance died). */
+  leave?: (signal: PresenceSignal) => void;
   /** The subscription's state changed. */
   state?: (status: SubscriptionStatus) => void;
 }
@@ -80,6 +105,8 @@ export interface ClientEvents {
   subscription: SubscriptionStatus;
   event: Envelope;
   reset: ResetInfo;
+  join: PresenceSignal;
+  leave: PresenceSignal;
   error: RealtimeError;
 }
 

@@ -2,7 +2,7 @@ import { BaseClient, ClientOptions } from './client.js';
 import type { WebSocketLike } from './environment.js';
 import { newIdempotencyKey, validPublish } from './publish.js';
 import { PublishError } from './types.js';
-import type { Envelope, PublishAck, PublishOptions, TransportName } from './types.js';
+import type { Envelope, PresenceSignal, PublishAck, PublishOptions, TransportName } from './types.js';
 
 type Pending =
   | { op: 'subscribe'; channel: string; since?: string }
@@ -227,6 +227,10 @@ export class WebSocketClient extends BaseClient {
         this.subscriptionState(channel, 'subscribed');
         return;
       }
+      case 'join':
+      case 'leave':
+        this.presenceSignal(generation, message.op, message as unknown as PresenceSignal);
+        return;
       case 'authenticated':
         if (pending?.op === 'auth') this.authenticated(generation, pending.first, message.expiresAt);
         return;

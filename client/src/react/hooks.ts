@@ -9,6 +9,7 @@ import type {
   SubscriptionStatus, TransportName,
 } from '../types.js';
 import { ChannelView, ViewSettings, ViewState } from '../view.js';
+import { PresenceState, PresenceView, PresenceViewOptions } from '../presence.js';
 
 /**
  * Thin hooks: React state only. Connections, resume, heartbeats, tab sharing and the view states
@@ -267,4 +268,26 @@ export function useGatewayStats(intervalMs = 1000, samples = 60, options: ApiOpt
     intervalMs, { getToken: api.getToken, ...options, url },
   ), [intervalMs, samples, url]);
   return state;
+}
+
+/**
+ * Who is on a channel (DESIGN §11), kept current with joins and leaves: the members, whether the
+ * gateway answered from one instance only (`partial`), and a refusal (`error`: `not_found` when the
+ * namespace has presence off, `forbidden`). Holds a subscription to the channel while mounted.
+ */
+export function usePresence(channel: string | null,
+                            options: PresenceViewOptions & { transport?: TransportName } = {}): PresenceState {
+  const client = useClient(options.transport, channel !== null);
+  const api = useApiOptions();
+  const empty = useMemo<PresenceState>(() => ({ channel: channel ?? '', members: [], partial: false, loading: channel !== null }), [channel]);
+  const [state, setState] = useState<PresenceState>(empty);
+  const { limit, refreshMs } = options;
+  useEffect(() => {
+    setState(empty);
+    if (!client || channel === null) return;
+    const view = new PresenceView(client, channel, api, setState, { limit, refreshMs });
+    view.start();
+    return () => view.stop();
+  }, [client, channel, api, limit, refreshMs, empty]);
+  return state.channel === (channel ?? '') ? state : empty;
 }

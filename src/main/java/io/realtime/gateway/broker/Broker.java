@@ -67,6 +67,11 @@ public interface Broker extends AutoCloseable {
 
     BrokerStatus status();
 
+    /** The store presence shares with other instances (DESIGN §11), if this broker has one. */
+    default java.util.Optional<PresenceStore> presence() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -72,6 +72,8 @@ public class ChannelManager {
     private Executor fanOut;
     private int pendingLimit;
     private Derivations derivations = Derivations.NONE;
+    /** Told of subscriptions of the channels it watches (presence); asked once per channel entry. */
+    private SubscriptionWatch watch = SubscriptionWatch.NONE;
     /**
      * Set on a thread while it calls subscribers holding a channel's monitor: the unsubscribes they
      * ask for meanwhile, run once the monitor is released (see the lock order). Null elsewhere.
@@ -84,9 +86,15 @@ public class ChannelManager {
 
     @Inject
     public ChannelManager(GatewayConfig config, Broker broker, DeliveryStats stats, DeliveryThreads threads,
-                          Instance<EventDeriver> derivers) {
+                          Instance<EventDeriver> derivers, Instance<SubscriptionWatch> watches) {
         this(config.namespaces(), broker, stats, threads.fanOut(), config.outboundQueueSize());
         this.derivations = new Derivations(derivers);
+        this.watch = watches.isResolvable() ? watches.get() : SubscriptionWatch.NONE;
+    }
+
+    /** For a core made without CDI (tests): who is told of subscriptions. */
+    public void watchWith(SubscriptionWatch watch) {
+        this.watch = watch;
     }
 
     /**
@@ -159,6 +167,15 @@ public class ChannelManager {
      * @throws SlowSubscriberException when live events piled up past the limit during the replay
      */
     public SubscribeOutcome subscribe(Subscriber subscriber, ChannelName channel, EventId since) {
+        return subscribe(subscriber, channel, since, null);
+    }
+
+    /**
+     * As {@link #subscribe(Subscriber, ChannelName, EventId)}, with what the client sent along for the
+     * channel's presence (compact JSON, validated by the transport), handed to the {@link SubscriptionWatch}
+     * when the subscription goes live.
+     */
+    public SubscribeOutcome subscribe(Subscriber subscriber, ChannelName channel, EventId since, String info) {
         if (deferred.get() != null) {
             throw new IllegalStateException("subscribe called from inside a subscriber callback (lock order)");
         }
@@ -208,6 +225,10 @@ public class ChannelManager {
                 }
                 if (!position.overflowed) {
                     position.last = subs.release(subscriber, position, name, last);
+                    if (subs.watched) {
+                        // Under the monitor, so the watch sees this and a concurrent unsubscribe in order.
+                        watch.subscribed(subscriber, name, info);
+                    }
                     return outcome;
                 }
             }
@@ -267,6 +288,9 @@ public class ChannelManager {
                 if (subs.positions.remove(subscriber) == null) {
                     return false;
                 }
+                if (subs.watched) {
+                    watch.unsubscribed(subscriber, channel);
+                }
                 if (subs.positions.isEmpty() && !subs.retired) {
                     subs.retired = true;
                     // Under the channel's lifecycle lock: a new first subscriber's channelActive
@@ -303,6 +327,37 @@ public class ChannelManager {
             try {
                 synchronized (subs) {
                     subs.dispatch(event, pendingLimit);
+                }
+            } finally {
+                leaveCallbacks(outermost);
+            }
+        }
+    }
+
+    /**
+     * Hands a signal that is no event of the channel (a presence {@code join} / {@code leave}) to
+     * the fan-out thread, which gives it to the channel's live local subscribers, in order with its
+     * events, except the one whose {@link Subscriber.Identity#id()} is {@code exceptId} (a connection
+     * is not told of its own join). Stored nowhere, counted as no event.
+     */
+    public void signal(String channel, String kind, String json, String exceptId) {
+        if (!channels.containsKey(channel)) {
+            return;
+        }
+        try {
+            fanOut.execute(() -> tellSignal(channel, kind, json, exceptId));
+        } catch (RejectedExecutionException e) {
+            // The application is stopping: a join or leave nobody will see is no loss.
+        }
+    }
+
+    private void tellSignal(String channel, String kind, String json, String exceptId) {
+        ChannelSubscribers subs = channels.get(channel);
+        if (subs != null) {
+            boolean outermost = enterCallbacks();
+            try {
+                synchronized (subs) {
+                    subs.signal(channel, kind, json, exceptId);
                 }
             } finally {
                 leaveCallbacks(outermost);
@@ -431,7 +486,7 @@ public class ChannelManager {
      */
     private ChannelSubscribers register(Subscriber subscriber, String name) {
         while (true) {
-            ChannelSubscribers subs = channels.computeIfAbsent(name, n -> new ChannelSubscribers());
+            ChannelSubscribers subs = channels.computeIfAbsent(name, n -> new ChannelSubscribers(watch.watches(n)));
             CompletableFuture<Void> activation;
             boolean first;
             synchronized (subs) {

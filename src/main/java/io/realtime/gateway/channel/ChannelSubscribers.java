@@ -50,6 +50,31 @@ final class ChannelSubscribers {
     CompletableFuture<Void> activation;
     /** The broker activated the channel: its release is owed when the last subscriber leaves. */
     boolean active;
+    /** The {@link SubscriptionWatch} watches this channel (decided once, when the entry is made). */
+    final boolean watched;
+
+    ChannelSubscribers(boolean watched) {
+        this.watched = watched;
+    }
+
+    /** Hands a signal to every live subscriber but the one it is about; one that is catching up misses it. */
+    void signal(String channel, String kind, String json, String exceptId) {
+        for (Map.Entry<Subscriber, Position> entry : positions.entrySet()) {
+            if (entry.getValue().pending != null) {
+                continue;
+            }
+            Subscriber subscriber = entry.getKey();
+            Subscriber.Identity identity = subscriber.identity();
+            if (exceptId != null && identity != null && exceptId.equals(identity.id())) {
+                continue;
+            }
+            try {
+                subscriber.onSignal(channel, kind, json);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "A subscriber of " + channel + " failed on a " + kind + " signal", e);
+            }
+        }
+    }
 
     /** Hands a live event to every subscriber (or its catch-up buffer); returns how many got it now. */
     int dispatch(ChannelEvent event, int pendingLimit) {

@@ -38,4 +38,30 @@ public interface Subscriber {
     default boolean awaitReplayRoom() {
         return true;
     }
+
+    /**
+     * Who this subscriber is, for presence (DESIGN §11): a client connection's id, user and
+     * transport; null for a subscriber inside the gateway, which is no member of any channel.
+     */
+    default Identity identity() {
+        return null;
+    }
+
+    /**
+     * A signal about the channel that is not one of its events (a member's {@code join} or
+     * {@code leave}, DESIGN §11): in no history, counted as no event. Called holding the channel's
+     * lock, like a live event, and only on a live subscription (not during its replay).
+     *
+     * @param json the signal's body, {@code {"channel":...,...}}, made once for every subscriber
+     */
+    default void onSignal(String channel, String kind, String json) {
+    }
+
+    /**
+     * @param id        unique across instances for the connection's lifetime
+     * @param user      the token's subject, null when anonymous
+     * @param transport {@code sse} or {@code websocket}
+     */
+    record Identity(String id, String user, String transport) {
+    }
 }

@@ -16,7 +16,8 @@ public final class EventTypes {
     /** What an event type may look like: also what may go into an SSE {@code event:} line as it is. */
     static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
-    public static final Set<String> RESERVED = Set.of("position", "reset", "unauthorized", "shutdown", "error", "open");
+    public static final Set<String> RESERVED = Set.of("position", "reset", "unauthorized", "shutdown", "error", "open",
+            "join", "leave");
 
     private EventTypes() {
     }

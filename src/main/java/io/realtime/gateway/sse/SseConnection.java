@@ -149,6 +149,17 @@ final class SseConnection extends ClientConnection<SseFrame> {
         }
     }
 
+    /**
+     * A member's {@code join} / {@code leave} (DESIGN §11): {@code event: join} with no {@code id:},
+     * so it moves no cursor. None while the stream is still opening (its events are held).
+     */
+    @Override
+    public synchronized void onSignal(String channel, String kind, String json) {
+        if (held == null) {
+            send(frames.control(kind, json), false, false);
+        }
+    }
+
     @Override
     public Transport transport() {
         return Transport.SSE;

@@ -67,6 +67,8 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     private volatile CloseCause closeCause;
     private final String address;
     private final long openedAtMs = System.currentTimeMillis();
+    /** Its presence member id (DESIGN §11): random, so unique across instances without coordination. */
+    private final String id = java.util.UUID.randomUUID().toString();
     private volatile Caller caller;
     /** The end of the caller's token, when it has one; replaced when a fresh token comes. */
     private ScheduledFuture<?> expiry;
@@ -156,10 +158,15 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
      * leaving) never leaves the subscription behind: whichever comes second undoes it.
      */
     public final SubscribeOutcome subscribe(ChannelName channel, EventId since) {
+        return subscribe(channel, since, null);
+    }
+
+    /** As {@link #subscribe(ChannelName, EventId)}, with the client's presence info (compact JSON) or null. */
+    public final SubscribeOutcome subscribe(ChannelName channel, EventId since, String presenceInfo) {
         channels.add(channel.value());
         SubscribeOutcome outcome;
         try {
-            outcome = core.subscribe(this, channel, since);
+            outcome = core.subscribe(this, channel, since, presenceInfo);
         } catch (SlowSubscriberException e) {
             channels.remove(channel.value());
             close(CloseCause.SLOW, e.getMessage());
@@ -172,6 +179,12 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
             core.unsubscribe(this, channel.value());
         }
         return outcome;
+    }
+
+    /** Who it is as a presence member: read at each join, so a token sent later names its user. */
+    @Override
+    public final Identity identity() {
+        return new Identity(id, caller.subject(), transport().label());
     }
 
     /** A resume waits while this connection's queue is full; one that never drains is cut off. */

@@ -94,10 +94,10 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
     }
 
     /** Subscribes for the protocol; the core's {@code subscribed} reply carries {@code ref}. */
-    SubscribeOutcome subscribe(ChannelName channel, EventId since, JsonValue ref) {
+    SubscribeOutcome subscribe(ChannelName channel, EventId since, JsonValue ref, String presenceInfo) {
         subscribeRef = ref;
         try {
-            return subscribe(channel, since);
+            return subscribe(channel, since, presenceInfo);
         } finally {
             subscribeRef = null;
         }
@@ -115,6 +115,12 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
     @Override
     public void onEvent(ChannelEvent event, boolean replayed) {
         send(frames.event(event), replayed, true);
+    }
+
+    /** A member's {@code join} / {@code leave} (DESIGN §11): the op, then the signal's body. */
+    @Override
+    public void onSignal(String channel, String kind, String json) {
+        reply("{\"op\":\"" + kind + "\"," + json.substring(1));
     }
 
     /** Live events were lost: a {@code subscribed} with {@code recovered:false} and no ref (DESIGN §6). */

@@ -41,6 +41,7 @@ final class WebSocketProtocol {
     private final WebSocketFrames frames;
     private final int maxSubscriptions;
     private final ConnectionGuards guards;
+    private final PresenceOps presence;
     /** Who this is, for the rejection log line. */
     private final String client;
 
@@ -52,6 +53,7 @@ final class WebSocketProtocol {
         this.core = core;
         this.frames = frames;
         this.maxSubscriptions = maxSubscriptions;
+        this.presence = new PresenceOps(connection, core, guards);
     }
 
     /** One whole text message from the client. */
@@ -89,6 +91,7 @@ final class WebSocketProtocol {
                 case "unsubscribe" -> unsubscribe(message, ref);
                 case "publish" -> publish(message, ref);
                 case "ping" -> connection.reply(WebSocketFrames.PONG);
+                case "presence", "presence_stats" -> presence.handle(op, message, ref);
                 default -> throw new InvalidInputException(ErrorCode.BAD_OP, "Unknown op '" + abbreviate(op) + "'");
             }
         } catch (InvalidInputException e) {
@@ -169,7 +172,7 @@ final class WebSocketProtocol {
             throw new LimitException("subscriptions_per_connection",
                     "At most " + maxSubscriptions + " subscriptions on one connection");
         }
-        connection.subscribe(channel, since, ref);
+        connection.subscribe(channel, since, ref, guards.presence().info(channel, message.get("info")));
     }
 
     private void unsubscribe(JsonObject message, JsonValue ref) {

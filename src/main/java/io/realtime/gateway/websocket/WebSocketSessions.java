@@ -9,6 +9,7 @@ import io.realtime.gateway.transport.Transport;
 import io.realtime.gateway.transport.Rejections;
 import io.realtime.gateway.event.InvalidInputException;
 import io.realtime.gateway.event.LimitException;
+import io.realtime.gateway.presence.Presence;
 import io.realtime.gateway.security.Authenticator;
 import io.realtime.gateway.security.Caller;
 import io.realtime.gateway.security.Credentials;
@@ -51,6 +52,7 @@ public class WebSocketSessions {
     @Inject
     public WebSocketSessions(TransportWiring transports, GatewayConfig config, Rejections rejections,
                              Authenticator authenticator, Permissions permissions, PublishRate publishRate,
+                             Presence presence,
                              @ConfigProperty(name = "gateway.ws.auth-timeout-seconds") long authTimeoutSeconds) {
         this.context = transports.context();
         this.config = config;
@@ -58,7 +60,8 @@ public class WebSocketSessions {
         this.rejections = rejections;
         this.authenticator = authenticator;
         this.wiring = new WebSocketWiring(new WebSocketFrames(),
-                new ConnectionGuards(authenticator, permissions, publishRate, rejections, context.scheduler()),
+                new ConnectionGuards(authenticator, permissions, publishRate, rejections, context.scheduler(),
+                        presence),
                 config.wsPing().toMillis(), config.wsMaxSubscriptions(), config.wsMaxFrameBytes());
     }
 

@@ -79,6 +79,9 @@ class OpenApiWireIT {
         // Every start the test makes is its one user's: the per-user cap is not what it checks.
         env.put("GATEWAY_COUNCIL_MAX_PER_USER", "100");
         env.put("GATEWAY_COUNCIL_MAX_CONCURRENT", "100");
+        // Presence (DESIGN §11) on for job and alerts: in memory here (no Redis).
+        env.put("GATEWAY_NAMESPACE_JOB_PRESENCE", "true");
+        env.put("GATEWAY_NAMESPACE_ALERTS_PRESENCE", "true");
         gateway = GatewayProcess.start(env);
     }
 
@@ -233,6 +236,18 @@ class OpenApiWireIT {
                 new Call("GET", "/api/channels", admin, null, null, 200),
                 new Call("GET", "/api/channels", alice, null, null, 403),
                 new Call("GET", "/api/channels", null, null, null, 401)));
+        calls.put("GET /api/channels/{channel}/presence", List.of(
+                new Call("GET", "/api/channels/" + job + "/presence?limit=5", alice, null, null, 200),
+                new Call("GET", "/api/channels/" + job + "/presence?limit=x", alice, null, null, 400),
+                new Call("GET", "/api/channels/campaign:1/presence", alice, null, null, 404),
+                new Call("GET", "/api/channels/alerts:bob/presence", alice, null, null, 403),
+                new Call("GET", "/api/channels/" + job + "/presence", null, null, null, 401)));
+        calls.put("GET /api/channels/{channel}/presence/stats", List.of(
+                new Call("GET", "/api/channels/" + job + "/presence/stats", alice, null, null, 200),
+                new Call("GET", "/api/channels/bad%20name/presence/stats", alice, null, null, 400),
+                new Call("GET", "/api/channels/nowhere:1/presence/stats", alice, null, null, 404),
+                new Call("GET", "/api/channels/alerts:bob/presence/stats", alice, null, null, 403),
+                new Call("GET", "/api/channels/" + job + "/presence/stats", null, null, null, 401)));
         calls.put("GET /api/channels/{channel}/history", List.of(
                 new Call("GET", "/api/channels/" + job + "/history?limit=5", alice, null, null, 200),
                 new Call("GET", "/api/channels/" + job + "/history?limit=x", alice, null, null, 400),

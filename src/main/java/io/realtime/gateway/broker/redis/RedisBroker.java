@@ -53,6 +53,7 @@ public final class RedisBroker implements Broker {
     private final ScheduledFuture<?> keeper;
     private final AtomicLong localOnly = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final RedisPresence presence;
     private volatile boolean reachable;
     private volatile long unreachableSinceMs;
     private volatile String lastError = "";
@@ -92,11 +93,18 @@ public final class RedisBroker implements Broker {
                         }
                     }
                 });
+        this.presence = new RedisPresence(connector, keys);
+        subscriber.presenceMessages(presence::onMessage);
         this.reachable = true;
         checkReachable();
         subscriber.start();
         long every = settings.pingInterval().toMillis();
         this.keeper = scheduler.scheduleWithFixedDelay(this::keepAlive, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public java.util.Optional<io.realtime.gateway.broker.PresenceStore> presence() {
+        return java.util.Optional.of(presence);
     }
 
     @Override

@@ -24,6 +24,16 @@ final class RedisKeys {
         return prefix + "c:{" + channel + "}";
     }
 
+    /** A channel's presence members (DESIGN §11), {@code rt:p:{<channel>}}: member id to member JSON. */
+    String presence(String channel) {
+        return prefix + "p:{" + channel + "}";
+    }
+
+    /** A channel's presence expiries, {@code rt:pe:{<channel>}}: member id to expiry (ms). */
+    String presenceExpiry(String channel) {
+        return prefix + "pe:{" + channel + "}";
+    }
+
     /** A publish's idempotency key, {@code rt:i:{<channel>}:<key>}: in the channel's slot. */
     String idempotency(String channel, String key) {
         return prefix + "i:{" + channel + "}:" + key;

@@ -58,6 +58,8 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     private final AtomicLong downSinceMs = new AtomicLong();
     private volatile String lastError = "";
     private volatile boolean closed;
+    /** Presence messages of the channels' pub/sub (DESIGN §11); dropped until the presence store listens. */
+    private volatile java.util.function.BiConsumer<String, String> presence = (channel, payload) -> { };
 
     RedisSubscriber(RedisSettings settings, RedisConnector connector, RedisKeys keys, StreamHistory history,
                     SkippedEntries skipped, Function<String, HistoryPolicy> policies, Consumer<ChannelEvent> fanOut,
@@ -252,6 +254,11 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         }
     }
 
+    /** Where presence messages of a channel's pub/sub go (the broker's presence store sets it). */
+    void presenceMessages(java.util.function.BiConsumer<String, String> sink) {
+        this.presence = sink;
+    }
+
     @Override
     public void onMessage(String pubsubKey, String payload) {
         String channel = keys.channelOf(pubsubKey);
@@ -261,6 +268,10 @@ final class RedisSubscriber implements SubscriberLink.Listener {
             // subscription while it is being subscribed again: its new subscribers read history after
             // the confirmation, and firing now would wait on the core's channel lock that the
             // subscribing thread holds while it waits for this very link.
+            return;
+        }
+        if (payload.startsWith(RedisPresence.PREFIX)) {
+            presence.accept(channel, payload); // a join or leave (DESIGN §11): no event of the channel
             return;
         }
         ChannelEvent event = StreamEvents.fromMessage(channel, payload, skipped);
