@@ -193,7 +193,7 @@ async function main() {
     await stopAllProcesses();
     removeTempDir(workDir);
   }
-  const base = rows[0]?.cpuMsPerEvent;
+  const base = o.only === 'gateways' ? null : rows[0]?.cpuMsPerEvent; // the floor's bare row, when it ran
   const floorAll = rows.find((r) => r.name === "floor with the gateway's features")?.cpuMsPerEvent;
   const single = (r) => r.way === 'single';
   const fmt = (v) => (v === null || v === undefined ? '–' : v.toFixed(3));

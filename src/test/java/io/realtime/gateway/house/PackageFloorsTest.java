@@ -38,7 +38,9 @@ class PackageFloorsTest {
             Map.entry("broker", 3),
             // the channel core
             Map.entry("channel", 4),
-            // the transports, the web plumbing, what reports on the floors below, the HTTP API
+            // who is on a channel (over the core's subscriptions), the transports, the web plumbing, what
+            // reports on the floors below, the HTTP API
+            Map.entry("presence", 5),
             Map.entry("transport", 5),
             Map.entry("web", 6),
             Map.entry("observability", 6),
