@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  * cache and feature resolution, written by one start) that each test gateway gets a copy of in an output
  * directory of its own ({@code WLP_OUTPUT_DIR}). The same files the JAR would extract, the same
  * {@code bin/server run} it ends in (that script execs the JVM, so the process is the server and SIGTERM
- * reaches it as with {@code java -jar}); what a start saves is Liberty's cold bootstrap: measured about a
- * quarter of a start's CPU (13-14 s instead of 18-21 s at a load of 30, README "Tests").
+ * reaches it as with {@code java -jar}); what a start saves is Liberty's cold bootstrap (README "Tests":
+ * the kernel up in 17 s instead of 26-33 s, 13-14 s of CPU instead of 18-21 s, rough readings under load).
  *
  * <p>A workarea is only warm where it was made: the install must stay at its path (a moved install
  * started cold, measured), the output directory may move. Off with {@code -Dgateway.test.warm-runtime=false}
