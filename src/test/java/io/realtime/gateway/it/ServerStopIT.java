@@ -76,7 +76,7 @@ class ServerStopIT {
 
     @Test
     void sigtermOfTheRunnableJarSaysGoodbyeAtTheStart() throws Exception {
-        GatewayProcess gateway = GatewayProcess.start(Map.of());
+        GatewayProcess gateway = GatewayProcess.startFromJar(Map.of());
         try (Clients clients = Clients.open("localhost:" + gateway.httpPort())) {
             long started = System.nanoTime();
             // A hang guard, not a speed check: a stop that waited out the quiesce still fits in it.

@@ -27,13 +27,18 @@ public final class WsTestClient implements AutoCloseable {
     public record Close(int code, String reason) {
     }
 
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
+
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicInteger textFrames = new java.util.concurrent.atomic.AtomicInteger();
     private final WebSocket socket;
 
     private WsTestClient(HttpClient http, URI uri, java.util.Map<String, String> headers) {
-        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        // The WebSocket builder's connect timeout bounds the whole opening handshake, not only the TCP
+        // connect: 5 s failed a handshake that a server at a load of 35 answered later (ServerStopIT,
+        // "request timed out"). A bound for a loaded machine; a refused handshake still fails at once.
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(HANDSHAKE_TIMEOUT);
         headers.forEach(builder::header);
         this.socket = builder.buildAsync(uri, new Listener()).join();
     }
