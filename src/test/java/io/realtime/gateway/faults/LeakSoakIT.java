@@ -101,8 +101,14 @@ class LeakSoakIT {
 
     /** Levels of one instant; threads and fds wait a little for pools that shrink on idle. */
     private static Level settle(ProcessProbe probe, GatewayHttp http, Level before) {
-        Await.until(WAIT, "threads and descriptors back near their starting level",
-                () -> probe.threads() <= before.threads + THREAD_SLACK && probe.openFiles() <= before.fds + FD_SLACK);
+        try {
+            Await.until(WAIT, "threads and descriptors back near their starting level",
+                    () -> probe.threads() <= before.threads + THREAD_SLACK && probe.openFiles() <= before.fds + FD_SLACK);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": threads " + before.threads + " -> " + probe.threads()
+                    + ", open files " + before.fds + " -> " + probe.openFiles() + "; threads now: "
+                    + probe.threadGroups(), e);
+        }
         return Level.of(probe, http);
     }
 

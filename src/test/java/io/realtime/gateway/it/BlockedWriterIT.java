@@ -22,10 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * WebSocket messages are written through the blocking (basic) remote on the writer threads, so a
- * client that stops reading holds its writer inside the write. With a single writer, that is every
- * writer: the fast clients keep receiving only because a writer blocked past the stuck limit is
- * replaced, and the stalled client, whose queue then overflows, is cut off as slow (1013).
+ * A client that stops reading must not hold up the others, whatever the write path: with the async
+ * remote its writes never complete, with a blocking write it would hold its writer inside the write.
+ * With a single writer thread, the fast clients keep receiving (a writer blocked past the stuck limit
+ * is replaced), and the stalled client, whose queue then overflows, is cut off as slow (1013).
  */
 @OwnServers
 class BlockedWriterIT {

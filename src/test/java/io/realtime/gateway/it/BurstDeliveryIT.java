@@ -37,20 +37,16 @@ class BurstDeliveryIT {
             }
             int framesBefore = first.framesReceived();
             List<String> ids = publishBurst(channel);
-            // A ping queued behind the burst is answered after all of it: order holds across frames.
+            // The fan-out runs after the 202s: a marker published after the burst and seen by the second
+            // client says the whole burst is in the first client's queue too. A ping sent then is
+            // answered after all of it: order holds across frames, replies and events alike.
+            String marker = HTTP.publishBatch(List.of(new GatewayHttp.Item(channel, "marker", "{}"))).get(0);
+            assertBurst(second.events(BURST, WAIT), ids, channel);
+            assertEquals(marker, second.next("event", WAIT).getString("id"));
             first.sendOp("op", "ping");
 
-            for (WsTestClient ws : List.of(first, second)) {
-                List<JsonObject> events = ws.events(BURST, WAIT);
-                for (int i = 0; i < BURST; i++) {
-                    JsonObject e = events.get(i);
-                    assertEquals(ids.get(i), e.getString("id"), "event " + i);
-                    assertEquals(channel, e.getString("channel"));
-                    assertEquals("burst", e.getString("type"));
-                    assertEquals(i, e.getJsonObject("data").getInt("n"));
-                    assertEquals("x".repeat(i % 50), e.getJsonObject("data").getString("pad"));
-                }
-            }
+            assertBurst(first.events(BURST, WAIT), ids, channel);
+            assertEquals(marker, first.next(WAIT).getString("id"), "the marker after the burst");
             assertEquals("pong", first.next(WAIT).getString("op"), "nothing after the burst but the pong");
             int frames = first.framesReceived() - framesBefore;
             assertTrue(frames < BURST, "a burst of " + BURST + " events came in " + frames + " frames");
@@ -81,6 +77,17 @@ class BurstDeliveryIT {
                 cursors.add(onMulti.get(i).id());
             }
             assertEquals(BURST, cursors.stream().distinct().count(), "every frame of the multi-channel stream moves its cursor");
+        }
+    }
+
+    private static void assertBurst(List<JsonObject> events, List<String> ids, String channel) {
+        for (int i = 0; i < BURST; i++) {
+            JsonObject e = events.get(i);
+            assertEquals(ids.get(i), e.getString("id"), "event " + i);
+            assertEquals(channel, e.getString("channel"));
+            assertEquals("burst", e.getString("type"));
+            assertEquals(i, e.getJsonObject("data").getInt("n"));
+            assertEquals("x".repeat(i % 50), e.getJsonObject("data").getString("pad"));
         }
     }
 

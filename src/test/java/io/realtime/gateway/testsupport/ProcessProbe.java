@@ -59,6 +59,18 @@ public final class ProcessProbe {
     }
 
     /** Fails with the JVM's report when the process's threads are deadlocked. */
+    /** Thread names grouped (digits dropped) with their counts, the largest groups first: what a leak is made of. */
+    public String threadGroups() {
+        java.util.Map<String, Long> groups = jcmd("Thread.print").lines()
+                .filter(l -> l.startsWith("\""))
+                .map(l -> l.substring(1, Math.max(1, l.indexOf('"', 1))).replaceAll("[0-9]+", "#"))
+                .collect(java.util.stream.Collectors.groupingBy(n -> n, java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()));
+        return groups.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(15).map(e -> e.getValue() + " " + e.getKey())
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     public void assertNoDeadlock(String when) {
         String report = deadlock();
         if (report != null) {
