@@ -5,7 +5,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -19,7 +21,7 @@ import org.eclipse.microprofile.config.Config;
 public final class StreamRoutes {
 
     /** {@code <namespace>:{<idName>}}: the channel template of a route. */
-    private static final Pattern CHANNEL = Pattern.compile("([a-z][a-z0-9_-]*):\\{([A-Za-z][A-Za-z0-9]*)\\}");
+    private static final Pattern CHANNEL = Pattern.compile("([a-z][a-z0-9_-]{0,31}):\\{([A-Za-z][A-Za-z0-9]*)\\}");
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
 
     private StreamRoutes() {
@@ -27,32 +29,38 @@ public final class StreamRoutes {
 
     /** The routes by name, in declaration order. */
     public static Map<String, StreamRoute> from(Config config) {
+        return from(key -> config.getOptionalValue(key, String.class));
+    }
+
+    /** @param setting a setting's value by key (the configuration, or a map in a unit test) */
+    public static Map<String, StreamRoute> from(Function<String, Optional<String>> setting) {
         Map<String, StreamRoute> routes = new LinkedHashMap<>();
-        String list = config.getOptionalValue("gateway.routes", String.class).orElse("");
+        String list = setting.apply("gateway.routes").orElse("");
         for (String name : Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
-            routes.put(name, route(config, name));
+            routes.put(name, route(setting, name));
         }
         return Collections.unmodifiableMap(routes);
     }
 
-    private static StreamRoute route(Config config, String name) {
+    private static StreamRoute route(Function<String, Optional<String>> config, String name) {
         String prefix = "gateway.route." + name + ".";
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("gateway.routes: '" + name + "' is not a route name (a-z, 0-9, -)");
         }
-        String template = config.getValue(prefix + "channel", String.class).trim();
+        String template = config.apply(prefix + "channel").orElseThrow(
+                () -> new IllegalArgumentException(prefix + "channel is not set: the route needs a channel")).trim();
         Matcher channel = CHANNEL.matcher(template);
         if (!channel.matches()) {
             throw new IllegalArgumentException(prefix + "channel: '" + template + "' is not <namespace>:{<idName>}");
         }
-        String start = config.getOptionalValue(prefix + "start", String.class).orElse("now").trim();
+        String start = config.apply(prefix + "start").orElse("now").trim();
         StreamOptions.Start first;
         try {
             first = StreamOptions.Start.valueOf(start.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(prefix + "start: '" + start + "' is not now, latest or beginning", e);
         }
-        Set<String> endOn = Arrays.stream(config.getOptionalValue(prefix + "end-on", String.class).orElse("").split(","))
+        Set<String> endOn = Arrays.stream(config.apply(prefix + "end-on").orElse("").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
         return new StreamRoute(name, channel.group(1), channel.group(2), new StreamOptions(first, endOn),
                 text(config, prefix + "summary", "The stream of " + template),
@@ -60,7 +68,7 @@ public final class StreamRoutes {
                 text(config, prefix + "events", "The stream of " + template + "."));
     }
 
-    private static String text(Config config, String key, String fallback) {
-        return config.getOptionalValue(key, String.class).map(String::trim).orElse(fallback);
+    private static String text(Function<String, Optional<String>> config, String key, String fallback) {
+        return config.apply(key).map(String::trim).orElse(fallback);
     }
 }
