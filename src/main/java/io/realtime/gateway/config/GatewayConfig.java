@@ -3,6 +3,7 @@ package io.realtime.gateway.config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Map;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -14,6 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class GatewayConfig {
 
     private Namespaces namespaces;
+    private Map<String, StreamRoute> routes;
     private Duration sseHeartbeat;
     private long sseRetryMs;
     private int sseMaxChannels;
@@ -49,7 +51,8 @@ public class GatewayConfig {
                          @ConfigProperty(name = "gateway.shutdown.drain-ms") long shutdownDrainMs,
                          @ConfigProperty(name = "gateway.limits.connections-per-ip") int connectionsPerAddress,
                          @ConfigProperty(name = "gateway.limits.connections-per-user") int connectionsPerUser) {
-        this.namespaces = Namespaces.from(config);
+        this.routes = StreamRoutes.from(config);
+        this.namespaces = Namespaces.from(config, routes.values());
         this.sseHeartbeat = Duration.ofSeconds(sseHeartbeatSeconds);
         this.sseRetryMs = sseRetryMs;
         this.sseMaxChannels = sseMaxChannels;
@@ -78,6 +81,11 @@ public class GatewayConfig {
 
     public Namespaces namespaces() {
         return namespaces;
+    }
+
+    /** The declared product stream routes ({@code gateway.routes}), by name. */
+    public Map<String, StreamRoute> routes() {
+        return routes;
     }
 
     public Duration sseHeartbeat() {

@@ -6,15 +6,20 @@ import io.realtime.gateway.event.InvalidInputException;
 import io.realtime.gateway.event.LimitException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.microprofile.config.Config;
 
 /**
  * The configured namespaces, read once at start-up. Keys: {@code gateway.namespaces} (the list),
  * {@code gateway.namespace.<ns>.history-size}, {@code .history-ttl-seconds} and {@code .bare};
  * a namespace without its own size or TTL takes {@code gateway.history.size} / {@code .ttl-seconds}.
+ * A declared stream route ({@link StreamRoutes}) declares its namespace too, listed or not, so a new
+ * product stream is written down once.
  */
 public final class Namespaces {
 
@@ -31,12 +36,15 @@ public final class Namespaces {
         this.maxNameLength = Math.min(maxNameLength, ChannelName.MAX_LENGTH);
     }
 
-    public static Namespaces from(Config config) {
+    public static Namespaces from(Config config, Collection<StreamRoute> routes) {
         int defaultSize = config.getValue("gateway.history.size", Integer.class);
         long defaultTtl = config.getValue("gateway.history.ttl-seconds", Long.class);
         Map<String, NamespaceSettings> map = new LinkedHashMap<>();
         String list = config.getValue("gateway.namespaces", String.class);
-        for (String name : Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
+        Set<String> names = new LinkedHashSet<>();
+        routes.forEach(route -> names.add(route.namespace()));
+        Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(names::add);
+        for (String name : names) {
             String prefix = "gateway.namespace." + name + ".";
             int size = config.getOptionalValue(prefix + "history-size", Integer.class).orElse(defaultSize);
             long ttl = config.getOptionalValue(prefix + "history-ttl-seconds", Long.class).orElse(defaultTtl);

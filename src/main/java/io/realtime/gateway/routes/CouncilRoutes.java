@@ -5,7 +5,7 @@ import io.realtime.gateway.security.Authenticator;
 import io.realtime.gateway.security.Caller;
 import io.realtime.gateway.sse.EndedStreams;
 import io.realtime.gateway.sse.SseStreams;
-import io.realtime.gateway.sse.StreamOptions;
+import io.realtime.gateway.config.StreamOptions;
 import io.realtime.gateway.stream.council.CouncilPrompts;
 import io.realtime.gateway.stream.council.CouncilService;
 import io.realtime.gateway.stream.council.Prompt;

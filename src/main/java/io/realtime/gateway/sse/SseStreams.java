@@ -2,6 +2,7 @@ package io.realtime.gateway.sse;
 
 import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.config.GatewayConfig;
+import io.realtime.gateway.config.StreamOptions;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.security.Authenticator;

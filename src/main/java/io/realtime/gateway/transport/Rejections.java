@@ -1,14 +1,10 @@
 package io.realtime.gateway.transport;
 
 import io.realtime.gateway.event.LogText;
+import io.realtime.gateway.metrics.GatewayMeters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.metrics.Metadata;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.MetricUnits;
-import org.eclipse.microprofile.metrics.Tag;
-import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 
 /**
  * Clients refused something (a bad or oversized request, a limit, an unavailable broker): one log line
@@ -18,26 +14,17 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 @ApplicationScoped
 public class Rejections {
 
-    public static final String METRIC = "gateway.rejections";
     private static final Logger LOG = Logger.getLogger(Rejections.class.getName());
-    private static final Metadata META = Metadata.builder().withName(METRIC)
-            .withDescription("Client requests or messages refused with an error code, by transport and code")
-            .withUnit(MetricUnits.NONE).build();
 
-    public static final String LIMITS_METRIC = "gateway.limits.reached";
-    private static final Metadata LIMITS = Metadata.builder().withName(LIMITS_METRIC)
-            .withDescription("Clients refused or closed for going past a configured limit, by limit")
-            .withUnit(MetricUnits.NONE).build();
-
-    private MetricRegistry registry;
+    private GatewayMeters meters;
 
     protected Rejections() {
         // for the CDI proxy
     }
 
     @Inject
-    public Rejections(@RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE) MetricRegistry registry) {
-        this.registry = registry;
+    public Rejections(GatewayMeters meters) {
+        this.meters = meters;
     }
 
     /**
@@ -45,7 +32,7 @@ public class Rejections {
      * @param client who was refused and what it asked, for the log line (an address, a method and path)
      */
     public void refused(String transport, String code, String client, String detail) {
-        registry.counter(META, new Tag("transport", transport), new Tag("code", code)).inc();
+        meters.rejected(transport, code);
         // The client and the detail carry what the client sent (a path, an op, a channel name):
         // escaped, so that no text of theirs starts a log line of its own.
         LOG.info("Refused " + transport + " client " + LogText.escape(client) + ": " + code
@@ -60,7 +47,7 @@ public class Rejections {
      *              channels_per_stream, frame_size, body_size, publish_rate, channel_name_length
      */
     public void limitReached(String limit) {
-        registry.counter(LIMITS, new Tag("limit", limit)).inc();
+        meters.limitReached(limit);
     }
 
 }

@@ -1,5 +1,6 @@
 package io.realtime.gateway.websocket;
 
+import io.realtime.gateway.metrics.GatewayMeters;
 import io.realtime.gateway.transport.ClientConnection;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -12,11 +13,6 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.util.logging.Level;
-import org.eclipse.microprofile.metrics.Metadata;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.MetricUnits;
-import org.eclipse.microprofile.metrics.Tag;
-import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 import java.util.logging.Logger;
 
 /**
@@ -29,15 +25,12 @@ import java.util.logging.Logger;
 public class GatewayEndpoint {
 
     private static final Logger LOG = Logger.getLogger(GatewayEndpoint.class.getName());
-    static final Metadata CLOSES = Metadata.builder().withName("gateway.websocket.closes")
-            .withDescription("WebSocket connections closed, by close code").withUnit(MetricUnits.NONE).build();
 
     @Inject
     WebSocketSessions sessions;
 
     @Inject
-    @RegistryScope(scope = MetricRegistry.APPLICATION_SCOPE)
-    MetricRegistry metrics;
+    GatewayMeters meters;
 
     @OnOpen
     public void open(Session session) {
@@ -67,7 +60,7 @@ public class GatewayEndpoint {
     @OnClose
     public void closed(Session session, CloseReason reason) {
         // Whoever closed it (client, or the server: 1013 too slow, 1009 too big, 1001 going away).
-        metrics.counter(CLOSES, new Tag("code", codeLabel(reason.getCloseCode().getCode()))).inc();
+        meters.websocketClosed(codeLabel(reason.getCloseCode().getCode()));
         WebSocketConnection connection = sessions.connection(session);
         if (connection != null) {
             connection.close(ClientConnection.CloseCause.CLIENT, "closed by client: " + reason.getCloseCode().getCode());

@@ -33,6 +33,7 @@ class PackageFloorsTest {
             Map.entry("event", 0),
             Map.entry("config", 1),
             Map.entry("redis", 1),
+            Map.entry("metrics", 1),
             Map.entry("security", 2),
             // the brokers and their CDI event
             Map.entry("broker", 3),

@@ -1,4 +1,4 @@
-package io.realtime.gateway.sse;
+package io.realtime.gateway.config;
 
 import java.util.Set;
 
