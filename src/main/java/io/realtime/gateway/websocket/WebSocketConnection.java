@@ -264,9 +264,10 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
     private static CloseReason.CloseCode closeCode(CloseCause cause) {
         return switch (cause) {
             case SLOW, LIMIT -> TRY_AGAIN_LATER;
-            // Not 1006 (closed abnormally): that code is reserved for a client to report a close
-            // it never got, and one sent in a close frame makes the client fail the connection.
-            case WRITE_FAILED -> CloseReason.CloseCodes.UNEXPECTED_CONDITION;
+            // A write just failed: the connection is gone. 1011 was tried (1006 is reserved for a
+            // client's own report), but the close frame it sends went into a broken pipe, and in the
+            // churn soak a thread then outlived the stop's quiesce (faults/LeakSoakIT, CWWKE1107W).
+            case WRITE_FAILED -> CloseReason.CloseCodes.CLOSED_ABNORMALLY;
             case TOO_BIG -> CloseReason.CloseCodes.TOO_BIG;
             case UNAUTHORIZED -> CloseReason.CloseCodes.VIOLATED_POLICY;
             case CLIENT, TIMEOUT, SHUTDOWN, SUBSCRIBE_FAILED, FINISHED -> CloseReason.CloseCodes.GOING_AWAY;
