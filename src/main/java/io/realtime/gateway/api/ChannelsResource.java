@@ -1,6 +1,6 @@
 package io.realtime.gateway.api;
 
-import io.realtime.gateway.broker.History;
+import io.realtime.gateway.event.History;
 import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.channel.Subscriber;
 import io.realtime.gateway.event.ChannelEvent;

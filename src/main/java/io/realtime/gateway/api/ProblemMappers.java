@@ -1,8 +1,8 @@
 package io.realtime.gateway.api;
 
-import io.realtime.gateway.broker.BrokerUnavailableException;
 import io.realtime.gateway.event.ErrorCode;
 import io.realtime.gateway.event.InvalidInputException;
+import io.realtime.gateway.event.UnavailableException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -30,9 +30,9 @@ public final class ProblemMappers {
     }
 
     @Provider
-    public static class Unavailable implements ExceptionMapper<BrokerUnavailableException> {
+    public static class Unavailable implements ExceptionMapper<UnavailableException> {
         @Override
-        public Response toResponse(BrokerUnavailableException e) {
+        public Response toResponse(UnavailableException e) {
             return Problem.of(ErrorCode.UNAVAILABLE, e.getMessage());
         }
     }

@@ -1,7 +1,7 @@
 package io.realtime.gateway.api;
 
 import io.realtime.gateway.event.JsonFactories;
-import io.realtime.gateway.broker.Fallback;
+import io.realtime.gateway.event.Fallback;
 import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.channel.PublishOutcome;
 import io.realtime.gateway.config.GatewayConfig;

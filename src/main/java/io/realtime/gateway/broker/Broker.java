@@ -4,6 +4,8 @@ import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.event.Fallback;
+import io.realtime.gateway.event.History;
 import java.util.List;
 
 /**
@@ -20,7 +22,7 @@ public interface Broker extends AutoCloseable {
      * Assigns the id, stores the event in history and fans it out. Returns once the event is in
      * history, so the id handed back to a publisher can always be resumed from.
      *
-     * @throws BrokerUnavailableException if the event cannot be accepted now
+     * @throws UnavailableException if the event cannot be accepted now
      */
     ChannelEvent publish(EventDraft draft, HistoryPolicy policy);
 
@@ -33,7 +35,7 @@ public interface Broker extends AutoCloseable {
     /**
      * Publishes as {@link #publishAll} does, and says how the events went out. {@code fallback} is
      * the publisher's choice for when the shared broker is unreachable: deliver locally (the result
-     * says {@link Delivery#LOCAL}) or refuse ({@link BrokerUnavailableException}); nothing accepted is
+     * says {@link Delivery#LOCAL}) or refuse ({@link UnavailableException}); nothing accepted is
      * silently dropped. A broker without a shared engine delivers locally.
      */
     default Publication publish(List<EventDraft> drafts, List<HistoryPolicy> policies, Fallback fallback) {

@@ -7,6 +7,7 @@ import io.realtime.gateway.broker.redis.RedisSettings;
 import io.realtime.gateway.config.GatewayConfig;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EnvelopeCodec;
+import io.realtime.gateway.metrics.GatewayMeters;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -56,7 +57,8 @@ public class BrokerProducer {
 
     @Produces
     @ApplicationScoped
-    Broker broker(GatewayConfig config, EnvelopeCodec codec, Event<ChannelEvent> events, Event<HistoryGap> gaps) {
+    Broker broker(GatewayConfig config, EnvelopeCodec codec, GatewayMeters meters, Event<ChannelEvent> events,
+                  Event<HistoryGap> gaps) {
         Optional<RedisSettings> redis = RedisSettings.from(mpConfig);
         Idempotency idempotency = new Idempotency(
                 Duration.ofSeconds(mpConfig.getValue("gateway.publish.idempotency-window-seconds", Long.class)),
@@ -65,7 +67,7 @@ public class BrokerProducer {
             RedisSettings settings = redis.get();
             LOG.info("Broker: " + settings.mode() + " at " + settings.where() + " (fallback when unreachable: "
                     + settings.fallback().name().toLowerCase(java.util.Locale.ROOT) + ")");
-            return new RedisBroker(settings, config.namespaces()::history, idempotency, codec, events::fire,
+            return new RedisBroker(settings, config.namespaces()::history, idempotency, codec, meters, events::fire,
                     gaps::fire, longRunning(), scheduler);
         }
         LocalBroker local = new LocalBroker(codec, events::fire, System::currentTimeMillis, idempotency);

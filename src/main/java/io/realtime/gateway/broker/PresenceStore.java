@@ -38,7 +38,7 @@ public interface PresenceStore {
     /**
      * Applies the changes in order, a channel's together, all in one round trip.
      *
-     * @throws BrokerUnavailableException when the store cannot be reached: none is known to be in
+     * @throws UnavailableException when the store cannot be reached: none is known to be in
      */
     void apply(List<Change> changes, Duration ttl);
 
@@ -46,14 +46,14 @@ public interface PresenceStore {
      * Removes the members of these channels whose expiry passed, announcing their leave where
      * {@code announce} says, in one round trip.
      *
-     * @throws BrokerUnavailableException when the store cannot be reached
+     * @throws UnavailableException when the store cannot be reached
      */
     void sweep(List<String> channels, java.util.function.Predicate<String> announce);
 
-    /** @throws BrokerUnavailableException when the store cannot be reached */
+    /** @throws UnavailableException when the store cannot be reached */
     Page members(String channel, String after, int limit, boolean announce);
 
-    /** @throws BrokerUnavailableException when the store cannot be reached */
+    /** @throws UnavailableException when the store cannot be reached */
     Counts counts(String channel, boolean announce);
 
     /** Where announced joins and leaves go from now on. */

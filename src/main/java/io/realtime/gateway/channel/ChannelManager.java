@@ -2,17 +2,18 @@ package io.realtime.gateway.channel;
 
 import io.realtime.gateway.broker.Broker;
 import io.realtime.gateway.broker.Delivery;
-import io.realtime.gateway.broker.Fallback;
-import io.realtime.gateway.broker.History;
 import io.realtime.gateway.broker.HistoryGap;
-import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.config.GatewayConfig;
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.config.Namespaces;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.event.Fallback;
+import io.realtime.gateway.event.History;
+import io.realtime.gateway.metrics.GatewayMeters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -68,7 +69,7 @@ public class ChannelManager {
     private final Object[] lifecycleLocks = java.util.stream.Stream.generate(Object::new).limit(256).toArray();
     private Namespaces namespaces;
     private Broker broker;
-    private DeliveryStats stats;
+    private GatewayMeters meters;
     private Executor fanOut;
     private int pendingLimit;
     private Derivations derivations = Derivations.NONE;
@@ -85,9 +86,9 @@ public class ChannelManager {
     }
 
     @Inject
-    public ChannelManager(GatewayConfig config, Broker broker, DeliveryStats stats, DeliveryThreads threads,
+    public ChannelManager(GatewayConfig config, Broker broker, GatewayMeters meters, DeliveryThreads threads,
                           Instance<EventDeriver> derivers, Instance<SubscriptionWatch> watches) {
-        this(config.namespaces(), broker, stats, threads.fanOut(), config.outboundQueueSize());
+        this(config.namespaces(), broker, meters, threads.fanOut(), config.outboundQueueSize());
         this.derivations = new Derivations(derivers);
         this.watch = watches.isResolvable() ? watches.get() : SubscriptionWatch.NONE;
     }
@@ -103,11 +104,11 @@ public class ChannelManager {
      * @param pendingLimit live events of a channel that may wait for one subscriber while its
      *               history is replayed; past it the subscriber is too slow for the channel
      */
-    public ChannelManager(Namespaces namespaces, Broker broker, DeliveryStats stats, Executor fanOut,
+    public ChannelManager(Namespaces namespaces, Broker broker, GatewayMeters meters, Executor fanOut,
                           int pendingLimit) {
         this.namespaces = namespaces;
         this.broker = broker;
-        this.stats = stats;
+        this.meters = meters;
         this.fanOut = fanOut;
         this.pendingLimit = pendingLimit;
     }
@@ -133,7 +134,7 @@ public class ChannelManager {
      * A product stream's drafts are derived first ({@link EventDeriver}), so what is stored is the
      * derived event.
      *
-     * @throws io.realtime.gateway.broker.BrokerUnavailableException when refused
+     * @throws io.realtime.gateway.event.UnavailableException when refused
      */
     public PublishOutcome publish(List<EventDraft> inputs, Fallback fallback) {
         List<EventDraft> drafts = derivations.derive(inputs);
@@ -149,7 +150,7 @@ public class ChannelManager {
             policies.add(policy);
         }
         Publication publication = broker.publish(drafts, policies, fallback);
-        stats.countPublished(publication.events().size());
+        meters.published(publication.events().size());
         PublishOutcome outcome = new PublishOutcome(publication.events(),
                 publication.delivery() == Delivery.CLUSTER, publication.duplicates());
         derivations.published(outcome, drafts);
@@ -320,7 +321,7 @@ public class ChannelManager {
     }
 
     private void deliver(ChannelEvent event) {
-        stats.dispatchLatency(System.currentTimeMillis() - event.publishedAtMs());
+        meters.dispatchLatency(System.currentTimeMillis() - event.publishedAtMs());
         ChannelSubscribers subs = channels.get(event.channel());
         if (subs != null) {
             boolean outermost = enterCallbacks();

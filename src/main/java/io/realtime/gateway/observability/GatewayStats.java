@@ -2,7 +2,7 @@ package io.realtime.gateway.observability;
 
 import io.realtime.gateway.broker.BrokerStatus;
 import io.realtime.gateway.channel.ChannelManager;
-import io.realtime.gateway.channel.DeliveryStats;
+import io.realtime.gateway.metrics.GatewayMeters;
 import io.realtime.gateway.security.TokenVerifier;
 import io.realtime.gateway.transport.ConnectionRegistry;
 import io.realtime.gateway.transport.Transport;
@@ -28,7 +28,8 @@ public class GatewayStats {
 
     private ChannelManager core;
     private ConnectionRegistry connections;
-    private DeliveryStats delivery;
+    private GatewayMeters meters;
+    private StartedCheck started;
     private TokenVerifier tokens;
 
     protected GatewayStats() {
@@ -36,12 +37,13 @@ public class GatewayStats {
     }
 
     @Inject
-    public GatewayStats(ChannelManager core, ConnectionRegistry connections, DeliveryStats delivery,
-                        TokenVerifier tokens) {
+    public GatewayStats(ChannelManager core, ConnectionRegistry connections, GatewayMeters meters,
+                        StartedCheck started, TokenVerifier tokens) {
         this.tokens = tokens;
         this.core = core;
         this.connections = connections;
-        this.delivery = delivery;
+        this.meters = meters;
+        this.started = started;
     }
 
     public Snapshot snapshot() {
@@ -49,9 +51,9 @@ public class GatewayStats {
         int sse = byTransport.get(Transport.SSE);
         int ws = byTransport.get(Transport.WEBSOCKET);
         return new Snapshot(new Connections(sse, ws, sse + ws), core.subscriptionCount(), core.channelCount(),
-                new Events(delivery.published(), delivery.delivered(), delivery.dropped(),
-                        Math.round(delivery.meanDispatchLatencyMs() * 100) / 100.0),
-                core.broker().status(), (System.currentTimeMillis() - delivery.startedAtMs()) / 1000,
+                new Events(meters.published(), meters.delivered(), meters.dropped(),
+                        Math.round(meters.meanDispatchLatencyMs() * 100) / 100.0),
+                core.broker().status(), started.uptimeSeconds(),
                 authMode());
     }
 

@@ -1,6 +1,5 @@
 package io.realtime.gateway.presence;
 
-import io.realtime.gateway.broker.BrokerUnavailableException;
 import io.realtime.gateway.broker.PresenceStore;
 import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.channel.Subscriber;
@@ -10,6 +9,8 @@ import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.ErrorCode;
 import io.realtime.gateway.event.InvalidInputException;
 import io.realtime.gateway.event.LimitException;
+import io.realtime.gateway.event.UnavailableException;
+import io.realtime.gateway.metrics.GatewayMeters;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -31,7 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
@@ -73,8 +73,7 @@ public class Presence implements SubscriptionWatch {
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     /** False after a failed write to the store, until a refresh has put this instance's members back. */
     private volatile boolean whole = true;
-    private final AtomicLong joins = new AtomicLong();
-    private final AtomicLong leaves = new AtomicLong();
+    private GatewayMeters meters;
     private ScheduledFuture<?> refresher;
 
     protected Presence() {
@@ -82,13 +81,14 @@ public class Presence implements SubscriptionWatch {
     }
 
     @Inject
-    public Presence(Config config, GatewayConfig gateway, ChannelManager core) {
-        this(PresenceSettings.from(config, gateway.namespaces().all().keySet()), core, core.broker().presence());
+    public Presence(Config config, GatewayConfig gateway, ChannelManager core, GatewayMeters meters) {
+        this(PresenceSettings.from(config, gateway.namespaces().all().keySet()), core, core.broker().presence(), meters);
     }
 
-    Presence(PresenceSettings settings, ChannelManager core, Optional<PresenceStore> store) {
+    Presence(PresenceSettings settings, ChannelManager core, Optional<PresenceStore> store, GatewayMeters meters) {
         this.settings = settings;
         this.core = core;
+        this.meters = meters;
         this.store = settings.namespaces().isEmpty() ? Optional.empty() : store;
     }
 
@@ -163,7 +163,7 @@ public class Presence implements SubscriptionWatch {
             }
         }
         if (before == null) {
-            joins.incrementAndGet();
+            meters.presenceJoined();
             if (store.isEmpty() && settings.announces(channel)) {
                 core.signal(channel, "join", Member.signal(channel, member.json()), who.id());
             }
@@ -190,7 +190,7 @@ public class Presence implements SubscriptionWatch {
                 queue(new PresenceStore.Change(channel, who.id(), gone.json(), false, settings.announces(channel)));
             }
         }
-        leaves.incrementAndGet();
+        meters.presenceLeft();
         if (store.isEmpty() && settings.announces(channel)) {
             core.signal(channel, "leave", Member.signal(channel, gone.json()), who.id());
         }
@@ -225,7 +225,7 @@ public class Presence implements SubscriptionWatch {
             List<PresenceStore.Change> changes = drain();
             try {
                 store.get().apply(changes, settings.ttl());
-            } catch (BrokerUnavailableException e) {
+            } catch (UnavailableException e) {
                 // Joins are put back by the next refresh; a lost leave's member expires and its leave is announced then.
                 failed(e);
             } catch (RuntimeException e) {
@@ -317,7 +317,7 @@ public class Presence implements SubscriptionWatch {
             try {
                 PresenceStore.Page page = store.get().members(name, after, max, settings.announces(name));
                 return new Page(page.members(), page.next(), false);
-            } catch (BrokerUnavailableException e) {
+            } catch (UnavailableException e) {
                 failed(e);
             }
         }
@@ -342,7 +342,7 @@ public class Presence implements SubscriptionWatch {
             try {
                 PresenceStore.Counts counts = store.get().counts(name, settings.announces(name));
                 return new Stats(counts.connections(), counts.users(), false);
-            } catch (BrokerUnavailableException e) {
+            } catch (UnavailableException e) {
                 failed(e);
             }
         }
@@ -374,14 +374,5 @@ public class Presence implements SubscriptionWatch {
             counts.merge(PresenceSettings.namespaceOf(entry.getKey()), entry.getValue().size(), Integer::sum);
         }
         return counts;
-    }
-
-    /** Joins made on this instance since it started (a resubscribe is none). */
-    public long joins() {
-        return joins.get();
-    }
-
-    public long leaves() {
-        return leaves.get();
     }
 }

@@ -1,10 +1,10 @@
 package io.realtime.gateway.sse;
 
-import io.realtime.gateway.broker.History;
 import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.event.History;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;

@@ -1,13 +1,13 @@
 package io.realtime.gateway.transport;
 
 import io.realtime.gateway.channel.ChannelManager;
-import io.realtime.gateway.channel.DeliveryStats;
-import io.realtime.gateway.channel.DeliveryStats.DropReason;
 import io.realtime.gateway.channel.SlowSubscriberException;
 import io.realtime.gateway.channel.SubscribeOutcome;
 import io.realtime.gateway.channel.Subscriber;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.metrics.DropReason;
+import io.realtime.gateway.metrics.GatewayMeters;
 import io.realtime.gateway.security.Caller;
 import java.util.List;
 import java.util.Set;
@@ -56,7 +56,7 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
 
     private final ChannelManager core;
     private final ConnectionRegistry registry;
-    private final DeliveryStats stats;
+    private final GatewayMeters meters;
     private final OutboundQueue<F> queue;
     /** Where a close that must not run on the calling thread goes: the writers (inline once they refuse). */
     private final Executor closer;
@@ -78,7 +78,7 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         this.address = address;
         this.core = context.core();
         this.registry = context.registry();
-        this.stats = context.stats();
+        this.meters = context.meters();
         DeliverySettings settings = context.settings();
         Executor writers = context.writers();
         this.replayTimeoutMs = settings.replayTimeoutMs();
@@ -228,7 +228,7 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         if (!queued && isEvent) {
             CloseCause cause = closeCause;
             // Refused before the close ran: the queue overflowed (or the goodbye is queued).
-            stats.countDropped(cause != null ? dropReason(cause) : queue.isFailed() ? DropReason.SLOW : DropReason.SHUTDOWN, 1);
+            meters.dropped(cause != null ? dropReason(cause) : queue.isFailed() ? DropReason.SLOW : DropReason.SHUTDOWN, 1);
         }
         return queued;
     }
@@ -236,7 +236,7 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     /** Counts events a completed write delivered. */
     protected final void delivered(int events) {
         if (events > 0) {
-            stats.countDelivered(events);
+            meters.delivered(events);
         }
     }
 
@@ -320,7 +320,7 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
             core.unsubscribe(this, channel);
         }
         channels.clear();
-        stats.countDropped(dropReason(cause), queue.discard());
+        meters.dropped(dropReason(cause), queue.discard());
         registry.remove(this);
         end(cause, detail);
     }

@@ -1,9 +1,9 @@
 package io.realtime.gateway.transport;
 
 import io.realtime.gateway.channel.ChannelManager;
-import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.channel.DeliveryThreads;
 import io.realtime.gateway.config.GatewayConfig;
+import io.realtime.gateway.metrics.GatewayMeters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -21,9 +21,9 @@ public class TransportWiring {
     }
 
     @Inject
-    public TransportWiring(ChannelManager core, ConnectionRegistry registry, DeliveryStats stats,
+    public TransportWiring(ChannelManager core, ConnectionRegistry registry, GatewayMeters meters,
                            TransportExecutors executors, DeliveryThreads threads, GatewayConfig config) {
-        this.context = new ConnectionContext(core, registry, stats,
+        this.context = new ConnectionContext(core, registry, meters,
                 new DeliverySettings(config.outboundQueueSize(), config.outboundMaxBatch(),
                         config.outboundReplayTimeoutMs()),
                 threads.executor(), executors.scheduler());

@@ -1,7 +1,5 @@
 package io.realtime.gateway.websocket;
 
-import io.realtime.gateway.broker.BrokerUnavailableException;
-import io.realtime.gateway.broker.Fallback;
 import io.realtime.gateway.channel.ChannelManager;
 import io.realtime.gateway.channel.PublishOutcome;
 import io.realtime.gateway.channel.SlowSubscriberException;
@@ -9,9 +7,11 @@ import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.ErrorCode;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.event.Fallback;
 import io.realtime.gateway.event.InvalidInputException;
 import io.realtime.gateway.event.JsonFactories;
 import io.realtime.gateway.event.LimitException;
+import io.realtime.gateway.event.UnavailableException;
 import io.realtime.gateway.security.Caller;
 import io.realtime.gateway.security.Permissions;
 import io.realtime.gateway.security.PublishRate;
@@ -96,7 +96,7 @@ final class WebSocketProtocol {
             }
         } catch (InvalidInputException e) {
             refuse(e, ref);
-        } catch (BrokerUnavailableException e) {
+        } catch (UnavailableException e) {
             refuse(ErrorCode.UNAVAILABLE, e.getMessage(), ref);
         } catch (SlowSubscriberException e) {
             // The connection is already being cut off as slow (1013): nothing more to say.

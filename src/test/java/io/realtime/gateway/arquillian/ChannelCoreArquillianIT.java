@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.gateway.arquillian.RecordingSubscriber.Delivery;
 import io.realtime.gateway.channel.ChannelManager;
-import io.realtime.gateway.channel.DeliveryStats;
 import io.realtime.gateway.channel.SubscribeOutcome;
 import io.realtime.gateway.config.GatewayConfig;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.metrics.GatewayMeters;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
@@ -59,7 +59,7 @@ public class ChannelCoreArquillianIT {
     GatewayConfig config;
 
     @Inject
-    DeliveryStats stats;
+    GatewayMeters stats;
 
     /** Publishers and resumers run on the server's own threads, as requests would. */
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")

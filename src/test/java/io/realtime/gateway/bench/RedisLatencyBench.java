@@ -1,13 +1,13 @@
 package io.realtime.gateway.bench;
 
-import io.realtime.gateway.broker.Fallback;
-import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.broker.redis.RedisBroker;
 import io.realtime.gateway.broker.redis.RedisSettings;
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EnvelopeCodec;
 import io.realtime.gateway.event.EventDraft;
+import io.realtime.gateway.event.Fallback;
 import io.realtime.gateway.testsupport.RedisServer;
 import jakarta.json.Json;
 import java.io.IOException;
@@ -265,8 +265,8 @@ public final class RedisLatencyBench {
             RedisSettings settings = RedisSettings.from(key -> key.equals("redis.url") ? Optional.of(url)
                     : Optional.ofNullable(defaults.getProperty(key))).orElseThrow();
             HistoryPolicy policy = new HistoryPolicy(1000, Duration.ofMinutes(10));
-            a = new RedisBroker(settings, c -> policy, io.realtime.gateway.broker.Idempotency.DEFAULT, codec, e -> { }, g -> { }, links, scheduler);
-            b = new RedisBroker(settings, c -> policy, io.realtime.gateway.broker.Idempotency.DEFAULT, codec, onB, g -> { }, links, scheduler);
+            a = new RedisBroker(settings, c -> policy, io.realtime.gateway.broker.Idempotency.DEFAULT, codec, new io.realtime.gateway.metrics.GatewayMeters(), e -> { }, g -> { }, links, scheduler);
+            b = new RedisBroker(settings, c -> policy, io.realtime.gateway.broker.Idempotency.DEFAULT, codec, new io.realtime.gateway.metrics.GatewayMeters(), onB, g -> { }, links, scheduler);
         }
 
         @Override

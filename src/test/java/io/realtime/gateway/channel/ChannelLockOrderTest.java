@@ -7,15 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.gateway.broker.HistoryGap;
-import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.broker.Idempotency;
 import io.realtime.gateway.broker.local.LocalBroker;
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.config.NamespaceSettings;
 import io.realtime.gateway.config.Namespaces;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EnvelopeCodec;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.metrics.GatewayMeters;
 import io.realtime.gateway.testsupport.Await;
 import jakarta.json.Json;
 import java.lang.management.ManagementFactory;
@@ -59,7 +60,7 @@ class ChannelLockOrderTest {
                 "job", new NamespaceSettings("job", false, new HistoryPolicy(1000, Duration.ofMinutes(5)))));
         // The real shape: one fan-out thread; a task that throws is recorded (the executor would
         // only print it and go on without the rest of the subscribers).
-        core.set(new ChannelManager(namespaces, broker, new DeliveryStats(), task -> fanOut.execute(() -> {
+        core.set(new ChannelManager(namespaces, broker, new GatewayMeters(), task -> fanOut.execute(() -> {
             try {
                 task.run();
             } catch (Throwable e) {

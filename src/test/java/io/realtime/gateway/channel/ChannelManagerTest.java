@@ -1,18 +1,19 @@
 package io.realtime.gateway.channel;
 
 import io.realtime.gateway.broker.Idempotency;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.broker.local.LocalBroker;
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.config.NamespaceSettings;
 import io.realtime.gateway.config.Namespaces;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EnvelopeCodec;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.metrics.GatewayMeters;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import jakarta.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ class ChannelManagerTest {
                 "tiny", new NamespaceSettings("tiny", false, new HistoryPolicy(3, Duration.ofMinutes(5)))));
         // Fan-out inline, on the publishing thread: these tests check the core's ordering logic; the
         // delivery threads' hand-over is exercised by the in-server and black-box tests.
-        core.set(new ChannelManager(namespaces, broker, new DeliveryStats(), Runnable::run, 4096));
+        core.set(new ChannelManager(namespaces, broker, new GatewayMeters(), Runnable::run, 4096));
     }
 
     /** A subscriber that records what it got, as a transport would queue it. */

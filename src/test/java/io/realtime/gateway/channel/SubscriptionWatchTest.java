@@ -2,13 +2,14 @@ package io.realtime.gateway.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.broker.Idempotency;
 import io.realtime.gateway.broker.local.LocalBroker;
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.config.NamespaceSettings;
 import io.realtime.gateway.config.Namespaces;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EnvelopeCodec;
+import io.realtime.gateway.metrics.GatewayMeters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,7 @@ class SubscriptionWatchTest {
         HistoryPolicy policy = new HistoryPolicy(100, Duration.ofMinutes(5));
         Namespaces namespaces = new Namespaces(Map.of("job", new NamespaceSettings("job", false, policy),
                 "campaign", new NamespaceSettings("campaign", false, policy)));
-        core.set(new ChannelManager(namespaces, broker, new DeliveryStats(), Runnable::run, 4096));
+        core.set(new ChannelManager(namespaces, broker, new GatewayMeters(), Runnable::run, 4096));
         core.get().watchWith(new SubscriptionWatch() {
             @Override
             public boolean watches(String channel) {

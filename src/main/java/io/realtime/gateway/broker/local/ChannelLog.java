@@ -1,9 +1,9 @@
 package io.realtime.gateway.broker.local;
 
-import io.realtime.gateway.broker.History;
 import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.event.History;
 import java.util.ArrayDeque;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.realtime.gateway.broker.redis;
 
-import io.realtime.gateway.broker.History;
 import io.realtime.gateway.broker.HistoryGap;
 import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.event.History;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;

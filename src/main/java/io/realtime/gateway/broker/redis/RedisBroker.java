@@ -2,17 +2,18 @@ package io.realtime.gateway.broker.redis;
 
 import io.realtime.gateway.broker.Broker;
 import io.realtime.gateway.broker.BrokerStatus;
-import io.realtime.gateway.broker.BrokerUnavailableException;
 import io.realtime.gateway.broker.Delivery;
-import io.realtime.gateway.broker.Fallback;
-import io.realtime.gateway.broker.History;
-import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.broker.Idempotency;
 import io.realtime.gateway.broker.Publication;
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EnvelopeCodec;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.event.Fallback;
+import io.realtime.gateway.event.History;
+import io.realtime.gateway.event.UnavailableException;
+import io.realtime.gateway.metrics.GatewayMeters;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
@@ -21,7 +22,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -51,8 +51,7 @@ public final class RedisBroker implements Broker {
     private final RedisSubscriber subscriber;
     private final EnvelopeCodec codec;
     private final ScheduledFuture<?> keeper;
-    private final AtomicLong localOnly = new AtomicLong();
-    private final AtomicLong refused = new AtomicLong();
+    private final GatewayMeters meters;
     private final RedisPresence presence;
     private volatile boolean reachable;
     private volatile long unreachableSinceMs;
@@ -72,11 +71,12 @@ public final class RedisBroker implements Broker {
      * @param scheduler   runs the periodic liveness check
      */
     public RedisBroker(RedisSettings settings, Function<String, HistoryPolicy> policies, Idempotency idempotency,
-                       EnvelopeCodec codec,
+                       EnvelopeCodec codec, GatewayMeters meters,
                        Consumer<ChannelEvent> fanOut, Consumer<io.realtime.gateway.broker.HistoryGap> gapFound,
                        Executor longRunning, ScheduledExecutorService scheduler) {
         this.settings = settings;
         this.codec = codec;
+        this.meters = meters;
         this.connector = new RedisConnector(settings);
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
         this.publisher = new RedisPublisher(connector, keys, new LuaScript("/redis/publish.lua"),
@@ -84,6 +84,7 @@ public final class RedisBroker implements Broker {
         SkippedEntries skipped = new SkippedEntries();
         this.history = new StreamHistory(connector, keys, new LuaScript("/redis/history.lua"), skipped);
         this.subscriber = new RedisSubscriber(settings, connector, keys, history, skipped, policies, fanOut, gapFound, longRunning,
+                meters::redisReconnected,
                 () -> reachable, () -> {
                     if (!reachable) {
                         try {
@@ -142,7 +143,7 @@ public final class RedisBroker implements Broker {
                         // Sent, but no answer: it may be in history already. Delivering it locally
                         // under another id could deliver it twice; the publisher retries (with its
                         // idempotency key, the retry cannot duplicate it).
-                        BrokerUnavailableException unknown = new BrokerUnavailableException(
+                        UnavailableException unknown = new UnavailableException(
                                 "Redis did not answer in time: the event may or may not have been published. "
                                 + "Retry with the same Idempotency-Key to publish it exactly once.");
                         unknown.initCause(e);
@@ -158,8 +159,8 @@ public final class RedisBroker implements Broker {
         }
         Fallback fallback = choice.or(settings.fallback());
         if (fallback == Fallback.REFUSE) {
-            refused.addAndGet(drafts.size());
-            BrokerUnavailableException e = new BrokerUnavailableException(
+            meters.publishRefused(drafts.size());
+            UnavailableException e = new UnavailableException(
                     "Redis is unreachable: the event was not published (fallback: refuse). Retry later, "
                     + "or publish with fallback=local to deliver to this instance's subscribers only.");
             if (failure != null) {
@@ -192,7 +193,7 @@ public final class RedisBroker implements Broker {
             events.add(subscriber.fireLocal(draft.channel().value(),
                     at -> codec.encode(draft, EventId.local(at, part), now)));
         }
-        localOnly.addAndGet(events.size());
+        meters.publishedLocalOnly(events.size());
         return events;
     }
 
@@ -221,7 +222,7 @@ public final class RedisBroker implements Broker {
         if (position != null) {
             return new History(List.of(), since == null || since.equals(position), position);
         }
-        throw new BrokerUnavailableException("Redis is unreachable: the history of " + channel
+        throw new UnavailableException("Redis is unreachable: the history of " + channel
                 + " cannot be read now; retry later");
     }
 
@@ -250,7 +251,8 @@ public final class RedisBroker implements Broker {
             detail = "connected to " + settings.where();
         }
         return new BrokerStatus(settings.mode(), connected, !connected || !alive, detail, alive,
-                subscriber.reconnects(), subscriber.channelCount(), localOnly.get(), refused.get());
+                meters.redisReconnects(), subscriber.channelCount(), meters.localOnlyPublishes(),
+                meters.refusedPublishes());
     }
 
     private void keepAlive() {

@@ -1,7 +1,7 @@
 package io.realtime.gateway.broker.redis;
 
-import io.realtime.gateway.broker.BrokerUnavailableException;
 import io.realtime.gateway.broker.PresenceStore;
+import io.realtime.gateway.event.UnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -159,7 +159,7 @@ final class RedisPresence implements PresenceStore {
             }
             return replies;
         } catch (JedisException e) {
-            throw new BrokerUnavailableException("Redis presence store unreachable: " + e.getMessage());
+            throw new UnavailableException("Redis presence store unreachable: " + e.getMessage());
         }
     }
 

@@ -1,6 +1,6 @@
 package io.realtime.gateway.broker.redis;
 
-import io.realtime.gateway.broker.Fallback;
+import io.realtime.gateway.event.Fallback;
 import io.realtime.gateway.redis.RedisEndpoint;
 import java.net.URI;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package io.realtime.gateway.broker.redis;
 
-import io.realtime.gateway.broker.BrokerUnavailableException;
 import io.realtime.gateway.broker.HistoryGap;
 import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.event.UnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +54,8 @@ final class RedisSubscriber implements SubscriberLink.Listener {
     private final Runnable linkUp;
     private final Map<String, ChannelState> states = new ConcurrentHashMap<>();
     private final Map<HostAndPort, SubscriberLink> links = new ConcurrentHashMap<>();
-    private final AtomicLong reconnects = new AtomicLong();
+    /** Counts a link re-established after a loss (the reconnects metric). */
+    private final Runnable countReconnect;
     private final AtomicLong downSinceMs = new AtomicLong();
     private volatile String lastError = "";
     private volatile boolean closed;
@@ -63,8 +64,8 @@ final class RedisSubscriber implements SubscriberLink.Listener {
 
     RedisSubscriber(RedisSettings settings, RedisConnector connector, RedisKeys keys, StreamHistory history,
                     SkippedEntries skipped, Function<String, HistoryPolicy> policies, Consumer<ChannelEvent> fanOut,
-                    Consumer<HistoryGap> gapFound, Executor longRunning, BooleanSupplier redisReachable,
-                    Runnable linkUp) {
+                    Consumer<HistoryGap> gapFound, Executor longRunning, Runnable countReconnect,
+                    BooleanSupplier redisReachable, Runnable linkUp) {
         this.settings = settings;
         this.connector = connector;
         this.keys = keys;
@@ -75,6 +76,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         this.catchUp = new CatchUp(history, policies, gapFound, this::fire);
         this.routing = new SlotRouting(settings, connector, this::link, states);
         this.longRunning = longRunning;
+        this.countReconnect = countReconnect;
         this.redisReachable = redisReachable;
         this.linkUp = linkUp;
     }
@@ -90,7 +92,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
      * Subscribes in Redis and returns once Redis confirmed it, with the channel's position read
      * afterwards (so a catch-up from it misses nothing).
      *
-     * @throws BrokerUnavailableException if that cannot be done within the timeout
+     * @throws UnavailableException if that cannot be done within the timeout
      */
     void activate(String channel) {
         ChannelState state = new ChannelState(channel, keys.pubsub(channel), keys.slot(channel));
@@ -120,7 +122,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             deactivate(channel);
-            throw new BrokerUnavailableException("Interrupted while subscribing to " + channel);
+            throw new UnavailableException("Interrupted while subscribing to " + channel);
         } catch (ExecutionException | TimeoutException | JedisException e) {
             holdLocally(state, String.valueOf(e instanceof ExecutionException ? e.getCause() : e));
         }
@@ -185,10 +187,6 @@ final class RedisSubscriber implements SubscriberLink.Listener {
             }
         }
         return true;
-    }
-
-    long reconnects() {
-        return reconnects.get();
     }
 
     long gaps() {
@@ -306,7 +304,7 @@ final class RedisSubscriber implements SubscriberLink.Listener {
         // to read history from Redis again instead of answering resumes from local positions.
         linkUp.run();
         if (reconnected) {
-            reconnects.incrementAndGet();
+            countReconnect.run();
             LOG.log(Level.INFO, "Redis subscriber link to {0} re-established{1}; catching up {2} channel(s)",
                     new Object[] {link.node(), since > 0 ? " after " + (System.currentTimeMillis() - since) + " ms" : "",
                         channelsFor(link).size()});

@@ -1,9 +1,9 @@
 package io.realtime.gateway.broker.redis;
 
-import io.realtime.gateway.broker.History;
 import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.event.History;
 import java.util.ArrayList;
 import java.util.List;
 

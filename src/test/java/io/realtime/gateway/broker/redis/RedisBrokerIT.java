@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.gateway.broker.BrokerStatus;
 import io.realtime.gateway.broker.Delivery;
-import io.realtime.gateway.broker.Fallback;
-import io.realtime.gateway.broker.History;
-import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.broker.Publication;
+import io.realtime.gateway.config.HistoryPolicy;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.event.Fallback;
+import io.realtime.gateway.event.History;
 import io.realtime.gateway.testsupport.Await;
 import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.RedisServer;

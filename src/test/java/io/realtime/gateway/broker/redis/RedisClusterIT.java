@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.gateway.broker.Delivery;
-import io.realtime.gateway.broker.Fallback;
-import io.realtime.gateway.broker.History;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.event.Fallback;
+import io.realtime.gateway.event.History;
 import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.RedisClusterNodes;
 import io.realtime.gateway.testsupport.RedisServer;

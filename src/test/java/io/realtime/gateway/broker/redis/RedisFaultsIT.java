@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.gateway.broker.BrokerStatus;
-import io.realtime.gateway.broker.BrokerUnavailableException;
-import io.realtime.gateway.broker.History;
 import io.realtime.gateway.broker.Delivery;
-import io.realtime.gateway.broker.Fallback;
 import io.realtime.gateway.broker.Publication;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.event.Fallback;
+import io.realtime.gateway.event.History;
+import io.realtime.gateway.event.UnavailableException;
 import io.realtime.gateway.testsupport.Await;
 import io.realtime.gateway.testsupport.LinkProxy;
 import io.realtime.gateway.testsupport.OwnServers;
@@ -92,7 +92,7 @@ class RedisFaultsIT {
         assertEquals(Delivery.LOCAL, local.delivery());
         assertEquals(local.events().get(0).id().toString(), onA.awaitDelivered(channel, 21, WAIT).get(20));
         assertTrue(local.events().get(0).id().isAfter(lastBeforeKill), "local ids stay above what was fired");
-        assertThrows(BrokerUnavailableException.class,
+        assertThrows(UnavailableException.class,
                 () -> a.publish(List.of(Drafts.progress(channel, 101)), List.of(brokers.policy()), Fallback.REFUSE));
         assertEquals(Delivery.LOCAL, a.publish(List.of(Drafts.progress(channel, 102)), List.of(brokers.policy()),
                 Fallback.CONFIGURED).delivery(), "the configured fallback is local");

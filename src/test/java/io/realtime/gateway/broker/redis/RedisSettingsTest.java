@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.realtime.gateway.broker.Fallback;
+import io.realtime.gateway.event.Fallback;
 import io.realtime.gateway.redis.Backoff;
 import java.time.Duration;
 import java.util.Map;

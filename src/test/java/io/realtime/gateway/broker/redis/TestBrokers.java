@@ -80,7 +80,7 @@ final class TestBrokers implements AutoCloseable {
         });
         executors.add(links);
         executors.add(scheduler);
-        RedisBroker broker = new RedisBroker(settings, channel -> policy, io.realtime.gateway.broker.Idempotency.DEFAULT, codec, recorder, recorder::gap, links, scheduler);
+        RedisBroker broker = new RedisBroker(settings, channel -> policy, io.realtime.gateway.broker.Idempotency.DEFAULT, codec, new io.realtime.gateway.metrics.GatewayMeters(), recorder, recorder::gap, links, scheduler);
         brokers.add(broker);
         return broker;
     }

@@ -1,4 +1,4 @@
-package io.realtime.gateway.broker;
+package io.realtime.gateway.event;
 
 import java.util.Locale;
 
@@ -8,7 +8,7 @@ public enum Fallback {
     CONFIGURED,
     /** Deliver to this instance's subscribers only, and say so. */
     LOCAL,
-    /** Refuse ({@link BrokerUnavailableException}, a 503). */
+    /** Refuse ({@link UnavailableException}, a 503). */
     REFUSE;
 
     /**

@@ -1,11 +1,10 @@
-package io.realtime.gateway.broker;
+package io.realtime.gateway.event;
 
-import io.realtime.gateway.event.ChannelEvent;
-import io.realtime.gateway.event.EventId;
 import java.util.List;
 
 /**
- * What a broker's history answered for a resume.
+ * What a channel's history answered for a resume (the broker reads it, the core and the APIs pass it
+ * on; on the ground floor, with the events it holds, so no floor above the core names the broker).
  *
  * @param events   events after the requested id, oldest first
  * @param complete false when history no longer reaches back to the requested id (trimmed, expired
