@@ -119,7 +119,7 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
     /** A member's {@code join} / {@code leave} (DESIGN §11): the op, then the signal's body. */
     @Override
     public void onSignal(String channel, String kind, String json) {
-        reply("{\"op\":\"" + kind + "\"," + json.substring(1));
+        reply(frames.signal(kind, json));
     }
 
     /** Live events were lost: a {@code subscribed} with {@code recovered:false} and no ref (DESIGN §6). */

@@ -26,6 +26,20 @@ final class WebSocketFrames {
         return e.encoded(event);
     }
 
+    /**
+     * A signal that is no event of the channel (a presence {@code join} / {@code leave}, DESIGN §11):
+     * its body with the op in front, as an event's envelope gets {@code "op":"event"}.
+     *
+     * @param kind {@code join} or {@code leave}: a name of the protocol, never a client's input
+     * @param json the signal's body, a JSON object ({@code {"channel":...,"member":...}})
+     */
+    String signal(String kind, String json) {
+        if (!kind.equals("join") && !kind.equals("leave")) {
+            throw new IllegalArgumentException("not a signal op: " + kind);
+        }
+        return "{\"op\":\"" + kind + "\"," + json.substring(1);
+    }
+
     String subscribed(String channel, SubscribeOutcome outcome, JsonValue ref) {
         JsonObjectBuilder b = JsonFactories.object().add("op", "subscribed").add("channel", channel)
                 .add("recovered", outcome.recovered()).add("position", outcome.position());

@@ -2,6 +2,7 @@ package io.realtime.gateway.websocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -9,7 +10,7 @@ import jakarta.json.JsonValue;
 import java.io.StringReader;
 import org.junit.jupiter.api.Test;
 
-/** The ack is written by hand (one per publish): it must still be the JSON the builder would write. */
+/** Forms written by hand (the ack, one per publish; a signal): they must still be the JSON a builder would write. */
 class WebSocketFramesTest {
 
     private final WebSocketFrames frames = new WebSocketFrames();
@@ -30,6 +31,15 @@ class WebSocketFramesTest {
         assertEquals(true, numbered.getBoolean("duplicate"));
         assertFalse(parse(frames.ack("1-0", "local", false, null)).containsKey("ref"));
         assertFalse(parse(frames.ack("1-0", "local", false, JsonValue.NULL)).containsKey("ref"));
+    }
+
+    @Test
+    void aSignalIsItsBodyWithTheOpInFront() {
+        JsonObject join = parse(frames.signal("join", "{\"channel\":\"room:1\",\"member\":{\"id\":\"c1\",\"user\":null}}"));
+        assertEquals("join", join.getString("op"));
+        assertEquals("room:1", join.getString("channel"));
+        assertEquals("c1", join.getJsonObject("member").getString("id"));
+        assertThrows(IllegalArgumentException.class, () -> frames.signal("event", "{}"), "only join and leave are signals");
     }
 
     private static JsonObject parse(String text) {
