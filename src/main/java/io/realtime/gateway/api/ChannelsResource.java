@@ -131,10 +131,8 @@ public class ChannelsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
     @APIResponse(responseCode = "404", description = "Unknown namespace",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
-    @APIResponse(responseCode = "401", description = "No token where the channel needs one, or a bad one",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
-    @APIResponse(responseCode = "403", description = "The token lacks the right to subscribe to the channel",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
     public String history(@PathParam("channel") String channel, @QueryParam("since") String since,
                           @QueryParam("limit") String limit) {
         ChannelName name = core.channel(channel);

@@ -69,10 +69,8 @@ public class PresenceResource {
     @APIResponse(responseCode = "200", description = "{\"channel\",\"members\":[{\"id\",\"user\",\"transport\",\"instance\",\"joinedAt\",\"info\"}],\"next\",\"partial\"}")
     @APIResponse(responseCode = "400", description = "Bad channel name or limit",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
-    @APIResponse(responseCode = "401", description = "No token where the channel needs one, or a bad one",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
-    @APIResponse(responseCode = "403", description = "The token lacks the right to subscribe to the channel",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "404", description = "Unknown namespace, or presence is off for it",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
     public String members(@PathParam("channel") String channel, @QueryParam("after") String after,
@@ -102,10 +100,8 @@ public class PresenceResource {
     @APIResponse(responseCode = "200", description = "{\"channel\",\"connections\",\"users\",\"partial\"}")
     @APIResponse(responseCode = "400", description = "Bad channel name",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
-    @APIResponse(responseCode = "401", description = "No token where the channel needs one, or a bad one",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
-    @APIResponse(responseCode = "403", description = "The token lacks the right to subscribe to the channel",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
+    @APIResponse(responseCode = "401", ref = "Unauthorized")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
     @APIResponse(responseCode = "404", description = "Unknown namespace, or presence is off for it",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ApiSchemas.Problem.class)))
     public String stats(@PathParam("channel") String channel) {
