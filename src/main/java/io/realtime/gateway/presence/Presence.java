@@ -223,6 +223,9 @@ public class Presence implements SubscriptionWatch {
     void flush() {
         synchronized (storeLock) {
             List<PresenceStore.Change> changes = drain();
+            if (changes.isEmpty()) {
+                return;
+            }
             try {
                 store.get().apply(changes, settings.ttl());
             } catch (UnavailableException e) {
@@ -314,6 +317,7 @@ public class Presence implements SubscriptionWatch {
                     "'limit' must be an integer from 1 to " + settings.pageMax());
         }
         if (store.isPresent() && (whole || refresh())) {
+            flush(); // read your own joins: a page that subscribed, then reads, is among the members
             try {
                 PresenceStore.Page page = store.get().members(name, after, max, settings.announces(name));
                 return new Page(page.members(), page.next(), false);
@@ -339,6 +343,7 @@ public class Presence implements SubscriptionWatch {
     public Stats stats(ChannelName channel) {
         String name = checkOn(channel);
         if (store.isPresent() && (whole || refresh())) {
+            flush();
             try {
                 PresenceStore.Counts counts = store.get().counts(name, settings.announces(name));
                 return new Stats(counts.connections(), counts.users(), false);
