@@ -7,6 +7,8 @@ import io.realtime.gateway.security.TokenVerifier;
 import io.realtime.gateway.transport.ConnectionRegistry;
 import io.realtime.gateway.transport.Transport;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Map;
 
@@ -29,7 +31,7 @@ public class GatewayStats {
     private ChannelManager core;
     private ConnectionRegistry connections;
     private GatewayMeters meters;
-    private StartedCheck started;
+    private volatile long startedAtMs;
     private TokenVerifier tokens;
 
     protected GatewayStats() {
@@ -38,12 +40,16 @@ public class GatewayStats {
 
     @Inject
     public GatewayStats(ChannelManager core, ConnectionRegistry connections, GatewayMeters meters,
-                        StartedCheck started, TokenVerifier tokens) {
+                        TokenVerifier tokens) {
         this.tokens = tokens;
         this.core = core;
         this.connections = connections;
         this.meters = meters;
-        this.started = started;
+    }
+
+    /** Created with the application, so uptime counts from start-up. */
+    void started(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        startedAtMs = System.currentTimeMillis();
     }
 
     public Snapshot snapshot() {
@@ -53,7 +59,7 @@ public class GatewayStats {
         return new Snapshot(new Connections(sse, ws, sse + ws), core.subscriptionCount(), core.channelCount(),
                 new Events(meters.published(), meters.delivered(), meters.dropped(),
                         Math.round(meters.meanDispatchLatencyMs() * 100) / 100.0),
-                core.broker().status(), started.uptimeSeconds(),
+                core.broker().status(), startedAtMs == 0 ? 0 : (System.currentTimeMillis() - startedAtMs) / 1000,
                 authMode());
     }
 

@@ -44,12 +44,6 @@ public class StartedCheck implements HealthCheck {
                 + (status.degraded() ? "degraded: " : "") + status.detail());
     }
 
-    /** Seconds since the application started (0 before). */
-    public long uptimeSeconds() {
-        long at = startedAtMs;
-        return at == 0 ? 0 : (System.currentTimeMillis() - at) / 1000;
-    }
-
     @Override
     public HealthCheckResponse call() {
         long at = startedAtMs;
