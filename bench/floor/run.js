@@ -4,6 +4,7 @@
 //   node bench/floor/run.js --jar target/realtime-gateway.jar [--label after]
 //                           [--jar-b /work/bench-jars/baseline.jar --label-b before] [--rate 1000] [--duration 10]
 //                           [--only gateways --rounds N]   (the jars alone, alternated N times: an A/B)
+//                           [--only idle --idle-counts 10000]  (memory of idle streams, below)
 //
 // The floor app (bench/floor/src: one JAX-RS resource on the gateway's single-event route that reads the
 // body and answers 202) is compiled here with javac and deployed on the Liberty runtime inside the gateway
@@ -11,6 +12,12 @@
 // same load: one event per POST at a fixed rate over keep-alive, 8 in flight, round-robin over 100
 // channels with no subscriber (publish cost only), a warm-up, then a measured window. The figure is
 // server CPU (utime + stime of the process tree, from /proc) per request.
+//
+// --only idle: the runtime's floor for an idle connection (issue 19, item 5). The floor app also holds
+// idle streams with the gateway's wire (FloorStream: GET /api/stream sends one `position` event and
+// keeps the sink; FloorSocket: /ws answers a subscribe with `subscribed` and keeps the session), so
+// the bench's own idle scenario (lib/scenarios/idle.js: RSS after a full GC, and the live heap by class)
+// opens the same connections to the floor, bare and with the gateway's features, and to the gateway jars.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readdirSync, chmodSync, existsSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
@@ -24,9 +31,15 @@ import { waitForOk } from '../lib/http-probe.js';
 import { gatewayTarget } from '../lib/targets/gateway.js';
 import { channelNames } from '../lib/scenarios/plans.js';
 import { PipelinedPublisher, openGatewaySocket } from '../lib/scenarios/hot.js';
+import { measureIdle } from '../lib/scenarios/idle.js';
+import { ClientPool } from '../lib/client-pool.js';
+import { ensureOpenFileLimit } from '../lib/fd-limit.js';
+import { parseHistogram } from '../lib/targets/gateway.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const API_JAR = join(homedir(), '.m2/repository/jakarta/ws/rs/jakarta.ws.rs-api/3.1.0/jakarta.ws.rs-api-3.1.0.jar');
+const WEBSOCKET_API_JARS = ['jakarta.websocket-api', 'jakarta.websocket-client-api']
+  .map((name) => join(homedir(), `.m2/repository/jakarta/websocket/${name}/2.1.0/${name}-2.1.0.jar`));
 const READY_TIMEOUT_MS = 300000;
 
 // Cumulative: each set is the one before plus one feature, ending with the gateway's whole list, then
@@ -41,9 +54,14 @@ const VARIANTS = [
   { name: "floor with the gateway's features", features: GATEWAY_FEATURES },
   { name: "floor with the gateway's features, monitors filtered", features: GATEWAY_FEATURES, monitorFilter: 'ThreadPool' },
 ];
+// For idle connections: the least that serves SSE and WebSocket, then the gateway's whole list.
+const IDLE_VARIANTS = [
+  { name: 'floor: restfulWS + websocket', features: ['restfulWS-3.1', 'websocket-2.1'] },
+  VARIANTS.at(-1),
+];
 
 function options(argv) {
-  const o = { jar: 'target/realtime-gateway.jar', label: 'gateway', jarB: null, labelB: 'gateway-b', rate: 1000, duration: 10, warmup: 10, out: null, only: 'all', rounds: 1 };
+  const o = { jar: 'target/realtime-gateway.jar', label: 'gateway', jarB: null, labelB: 'gateway-b', rate: 1000, duration: 10, warmup: 10, out: null, only: 'all', rounds: 1, idleCounts: '10000' };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
     if (!(name in o)) throw new Error(`unknown option ${argv[i]}`);
@@ -56,7 +74,7 @@ function buildWar(workDir) {
   const classes = join(workDir, 'war/WEB-INF/classes');
   mkdirSync(classes, { recursive: true });
   const sources = readdirSync(join(HERE, 'src/floor')).map((f) => join(HERE, 'src/floor', f));
-  execFileSync('javac', ['--release', '17', '-cp', API_JAR, '-d', classes, ...sources], { stdio: 'inherit' });
+  execFileSync('javac', ['--release', '17', '-cp', [API_JAR, ...WEBSOCKET_API_JARS].join(':'), '-d', classes, ...sources], { stdio: 'inherit' });
   const war = join(workDir, 'floor.war');
   execFileSync('jar', ['cf', war, '-C', join(workDir, 'war'), '.'], { stdio: 'inherit' });
   return war;
@@ -89,7 +107,29 @@ async function startFloor(wlp, variant, war, workDir, index) {
   mkdirSync(serverDir, { recursive: true });
   writeFileSync(join(serverDir, 'server.xml'), serverXml(variant, port, war));
   const child = startProcess(join(wlp, 'bin/server'), ['run', 'floor'], { env: { WLP_USER_DIR: userDir }, logFile: join(workDir, `floor-${index}.log`) });
-  const instance = { port, pids: [child.pid], stop: () => stopProcess(child, { graceMs: 15000 }) };
+  // `server run` execs the JVM, so the child is the server itself: jcmd reaches it as it does a gateway.
+  const jcmd = (command) => execFileSync('jcmd', [String(child.pid), command], { encoding: 'utf8', timeout: 120000, maxBuffer: 64 << 20 });
+  const instance = {
+    port,
+    base: `http://127.0.0.1:${port}`,
+    pids: [child.pid],
+    stop: () => stopProcess(child, { graceMs: 15000 }),
+    async settleMemory() {
+      try {
+        jcmd('GC.run');
+      } catch {
+        /* RSS is still read, just noisier */
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    },
+    heapHistogram() {
+      try {
+        return parseHistogram(jcmd('GC.class_histogram'));
+      } catch {
+        return null;
+      }
+    },
+  };
   // Ready when the app answers: a 202 to a publish (the first request is not measured).
   const url = `http://127.0.0.1:${port}/api/channels/job:probe/events`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -176,6 +216,10 @@ async function main() {
   try {
     const war = buildWar(workDir);
     const wlp = unpackRuntime(o.jar, workDir);
+    if (o.only === 'idle') {
+      await idle(o, wlp, war, workDir);
+      return;
+    }
     // --only gateways: the jars alone (an A/B of the publish path), in --rounds alternations.
     if (o.only !== 'gateways') {
       for (const [i, variant] of VARIANTS.entries()) {
@@ -205,6 +249,51 @@ async function main() {
     '| server | way in | events accepted/s | server CPU ms per event | × floor | × floor with the same features | p50 round-trip ms |',
     '|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.name} | ${r.way} | ${r.achievedRate}${r.failed ? ` (${r.failed} failed)` : ''} | ${fmt(r.cpuMsPerEvent)} | ${single(r) && base ? (r.cpuMsPerEvent / base).toFixed(2) : '–'} | ${single(r) && floorAll ? (r.cpuMsPerEvent / floorAll).toFixed(2) : '–'} | ${fmt(r.roundTripP50Ms)} |`),
+  ];
+  console.log(`\n${lines.join('\n')}`);
+  if (o.out) writeFileSync(o.out, JSON.stringify({ options: o, rows }, null, 2));
+}
+
+// Idle connections on the floor (bare, then with the gateway's features) and on each gateway jar, each
+// transport in turn on a fresh server, measured by the idle scenario the suite runs.
+async function idle(o, wlp, war, workDir) {
+  ensureOpenFileLimit();
+  const counts = String(o.idleCounts).split(',').map(Number);
+  const spec = gatewayTarget({ jar: null, runDir: null }).subscriberSpec; // the floor speaks the same wire
+  const servers = IDLE_VARIANTS.map((variant, i) => ({ name: variant.name, start: () => startFloor(wlp, variant, war, workDir, 100 + i) }));
+  for (const [jar, label] of [[o.jar, o.label], [o.jarB, o.labelB]]) {
+    if (jar) servers.push({ name: `gateway ${label}`, start: () => gatewayTarget({ jar, label, runDir: workDir }).start() });
+  }
+  const rows = [];
+  const pool = new ClientPool({ threads: 2 });
+  try {
+    for (const transport of ['sse', 'ws']) {
+      for (const server of servers) {
+        console.log(`== ${server.name}, ${transport}`);
+        const instance = await server.start();
+        try {
+          const figures = await measureIdle({ pool, target: { subscriberSpec: spec }, instance, transport, counts, tag: `${server.name} ${transport}` });
+          for (const level of figures.levels) rows.push({ name: server.name, transport, ...level });
+        } finally {
+          await instance.stop();
+        }
+      }
+    }
+  } finally {
+    await pool.terminate();
+  }
+  const kb = (v) => (v === null || v === undefined ? '–' : v.toFixed(1));
+  const floorOf = (r, name) => rows.find((f) => f.name === name && f.transport === r.transport && f.requested === r.requested);
+  const lines = [
+    `Idle connections on ${servers.length} servers in turn, each transport on a fresh server; RSS after a full GC (jcmd GC.run), the live heap by jcmd GC.class_histogram.`,
+    '',
+    '| server | transport | open | RSS KB per connection | live heap B per connection | × bare floor | × floor with the same features |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map((r) => {
+      const bare = floorOf(r, IDLE_VARIANTS[0].name)?.rssPerConnectionKb;
+      const same = floorOf(r, IDLE_VARIANTS[1].name)?.rssPerConnectionKb;
+      return `| ${r.name} | ${r.transport} | ${r.open}${r.connectFailures ? ` (${r.connectFailures} failed)` : ''} | ${kb(r.rssPerConnectionKb)} | ${r.heap?.bytesPerConnection ?? '–'} | ${bare ? (r.rssPerConnectionKb / bare).toFixed(2) : '–'} | ${same ? (r.rssPerConnectionKb / same).toFixed(2) : '–'} |`;
+    }),
   ];
   console.log(`\n${lines.join('\n')}`);
   if (o.out) writeFileSync(o.out, JSON.stringify({ options: o, rows }, null, 2));
