@@ -73,6 +73,7 @@ class RedTeamIT {
         Map<String, String> env = new HashMap<>(tokens.gatewayEnv());
         // Campaign figures are for analysts here: what an alert rule must not get round.
         env.put("GATEWAY_NAMESPACE_CAMPAIGN_SUBSCRIBE", "role:analyst");
+        env.put("GATEWAY_NAMESPACE_CAMPAIGN_PRESENCE", "true");
         env.put("GATEWAY_WS_AUTH_TIMEOUT_SECONDS", "2");
         env.put("GATEWAY_LIMITS_CONNECTIONS_PER_USER", "2");
         gateway = GatewayProcess.start(env);
@@ -181,6 +182,58 @@ class RedTeamIT {
                     + body.length() + "\r\nConnection: close\r\n\r\n" + body);
             assertTrue(answer.startsWith("HTTP/1.1 4"), path + ": " + answer);
             assertFalse(answer.contains("SRVE") || answer.contains("Exception"), path + ": " + answer);
+        }
+    }
+
+    @Test
+    void presenceAndDeclaredStreamsAnswerOnEveryPathVariantAsOnTheirOwnOrRefuseCleanly() throws Exception {
+        // Campaigns are for analysts here: a variant that answered 200 to someone the canonical path
+        // refuses would be a way round the check. A variant either works or is refused with a problem
+        // (a 4xx, never a 5xx), for every caller, and never lets in one the canonical path refuses.
+        Map<String, List<String>> variants = new LinkedHashMap<>();
+        variants.put("/api/channels/campaign:pv/presence", List.of("/api/channels/campaign:pv/presence/",
+                "//api/channels/campaign:pv/presence", "/api/channels/campaign:pv//presence", "/api//channels/campaign:pv/presence"));
+        variants.put("/api/channels/campaign:pv/presence/stats", List.of("/api/channels/campaign:pv/presence/stats/",
+                "/api/channels/campaign:pv/presence//stats", "//api/channels/campaign:pv/presence/stats"));
+        variants.put("/api/stream/campaign-metrics/pv", List.of("/api/stream/campaign-metrics/pv/",
+                "//api/stream/campaign-metrics/pv", "/api/stream//campaign-metrics/pv", "/api/stream/campaign-metrics//pv"));
+        Map<String, String> callers = new LinkedHashMap<>();
+        callers.put("no token", null);
+        callers.put("a viewer", tokens.token("vic"));
+        callers.put("an analyst", tokens.token("ana", "analyst"));
+        for (Map.Entry<String, List<String>> route : variants.entrySet()) {
+            for (Map.Entry<String, String> caller : callers.entrySet()) {
+                int canonical = statusOf(route.getKey(), caller.getValue());
+                assertTrue(canonical < 500, route.getKey() + " for " + caller.getKey() + ": " + canonical);
+                for (String variant : route.getValue()) {
+                    int status = statusOf(variant, caller.getValue());
+                    String what = variant + " for " + caller.getKey() + ": " + status + " (canonical " + canonical + ")";
+                    assertTrue(status < 500, what);
+                    assertFalse(status / 100 == 2 && canonical / 100 != 2, "a way round the check: " + what);
+                }
+            }
+        }
+        assertEquals(200, statusOf("/api/channels/campaign:pv/presence", tokens.token("ana", "analyst")),
+                "the canonical route itself answers an analyst");
+    }
+
+    /** The status of a GET (a stream's body is not read: the answer's head is enough); a 4xx must be a problem. */
+    private static int statusOf(String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + gateway.httpPort() + path))
+                .timeout(WAIT).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<InputStream> response = RAW.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            int status = response.statusCode();
+            if (status >= 400) {
+                String text = new String(body.readNBytes(4096), StandardCharsets.UTF_8);
+                assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse("")
+                        .split(";")[0], path + " " + status + ": " + text);
+                assertFalse(text.contains("SRVE") || text.contains("Exception"), path + ": " + text);
+            }
+            return status;
         }
     }
 
