@@ -36,14 +36,36 @@ public final class PubSubClientBench {
     private static final long WAIT_MS = 120_000;
 
     /** A subscriber under test: subscribed to the channels given, counting what arrives, on a thread of its own. */
-    private interface Client extends AutoCloseable {
-        Thread reader();
+    private static final class Client implements AutoCloseable {
+        private final Thread reader;
+        /** Subscriptions asked for while running, each released by Redis's confirmation. */
+        private final Map<String, CountDownLatch> more;
+        private final Consumer<String> subscribe;
+        private final AutoCloseable closer;
+
+        Client(Thread reader, Map<String, CountDownLatch> more, Consumer<String> subscribe, AutoCloseable closer) {
+            this.reader = reader;
+            this.more = more;
+            this.subscribe = subscribe;
+            this.closer = closer;
+        }
+
+        Thread reader() {
+            return reader;
+        }
 
         /** Subscribes one more channel while running; returns when Redis confirmed it. */
-        void subscribeMore(String channel) throws InterruptedException;
+        void subscribeMore(String channel) throws InterruptedException {
+            CountDownLatch done = new CountDownLatch(1);
+            more.put(channel, done);
+            subscribe.accept(channel);
+            await(done, "a subscription while reading");
+        }
 
         @Override
-        void close() throws Exception;
+        public void close() throws Exception {
+            closer.close();
+        }
     }
 
     private record Round(String client, int channels, long messages, double msgsPerSecond, double cpuNsPerMessage,
@@ -156,27 +178,11 @@ public final class PubSubClientBench {
         reader.setDaemon(true);
         reader.start();
         await(subscribed, "JedisPubSub subscriptions");
-        return new Client() {
-            @Override
-            public Thread reader() {
-                return reader;
-            }
-
-            @Override
-            public void subscribeMore(String channel) throws InterruptedException {
-                CountDownLatch done = new CountDownLatch(1);
-                more.put(channel, done);
-                pubsub.subscribe(channel);
-                await(done, "a subscription while reading");
-            }
-
-            @Override
-            public void close() throws Exception {
-                pubsub.unsubscribe();
-                reader.join(WAIT_MS);
-                jedis.close();
-            }
-        };
+        return new Client(reader, more, pubsub::subscribe, () -> {
+            pubsub.unsubscribe();
+            reader.join(WAIT_MS);
+            jedis.close();
+        });
     }
 
     /** The gateway's link, wired as RedisSubscriber wires it, with a listener that only counts. */
@@ -239,28 +245,14 @@ public final class PubSubClientBench {
                     settings.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
         }
         await(subscribed, "link subscriptions");
-        return new Client() {
-            @Override
-            public Thread reader() {
-                return reader;
-            }
-
-            @Override
-            public void subscribeMore(String channel) throws InterruptedException {
-                CountDownLatch done = new CountDownLatch(1);
-                more.put(channel, done);
-                ChannelState state = new ChannelState(channel, channel, 0);
-                states.add(state);
-                link.subscribe(state, false);
-                await(done, "a subscription while reading");
-            }
-
-            @Override
-            public void close() throws Exception {
-                link.stop(WAIT_MS);
-                connector.close();
-            }
-        };
+        return new Client(reader, more, channel -> {
+            ChannelState state = new ChannelState(channel, channel, 0);
+            states.add(state);
+            link.subscribe(state, false);
+        }, () -> {
+            link.stop(WAIT_MS);
+            connector.close();
+        });
     }
 
     /** 100 subscribes made from another thread while one channel carries a steady flow; their times. */
