@@ -10,6 +10,7 @@ import io.realtime.gateway.testsupport.RedisServer;
 import io.realtime.gateway.testsupport.SseFrame;
 import io.realtime.gateway.testsupport.SseTestClient;
 import jakarta.json.JsonObject;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
@@ -172,6 +175,53 @@ class StreamsCrossInstanceIT {
             List<StreamEntry> rejected = io.realtime.gateway.testsupport.Await.until(WAIT,
                     "the bad entry in rt:in:rejected", () -> worker.xrange("rt:in:rejected", "-", "+"), r -> !r.isEmpty());
             assertTrue(rejected.get(0).getFields().get("error").startsWith("bad_data"), rejected.toString());
+        }
+    }
+
+    /**
+     * A worker's burst: the gateway reads the inbox in batches and publishes each batch at once, so
+     * this checks what batching could break. Every accepted entry arrives once and in the order added,
+     * the refused ones (a deriver's refusal inside a batch, bad JSON, a bad channel) are set aside with
+     * their reasons and nothing else is, and the inbox is left empty.
+     */
+    @Test
+    @Order(6)
+    void aBurstThroughTheInboxArrivesWholeInOrderWithTheRefusedSetAside() throws Exception {
+        String job = "burst-" + System.nanoTime();
+        int frames = 2_000;
+        try (SseTestClient sse = SseTestClient.connect(gateways.httpB.uri("/api/stream/render-progress/" + job));
+             Jedis worker = new Jedis(URI.create(redis.url()))) {
+            TwoGateways.awaitPosition(sse);
+            Pipeline burst = worker.pipelined();
+            for (int i = 1; i <= frames; i++) {
+                burst.xadd("rt:in", StreamEntryID.NEW_ENTRY, Map.of("channel", "job:" + job, "type", "job_progress",
+                        "data", "{\"frame\":" + i + ",\"totalFrames\":" + frames + ",\"timestamp\":" + (1000L * i) + "}"));
+                if (i == 500) {
+                    burst.xadd("rt:in", StreamEntryID.NEW_ENTRY, Map.of("channel", "job:" + job, "type", "job_progress",
+                            "data", "{\"frame\":1}"));
+                } else if (i == 1000) {
+                    burst.xadd("rt:in", StreamEntryID.NEW_ENTRY, Map.of("channel", "job:" + job, "type", "job_progress",
+                            "data", "{not json"));
+                } else if (i == 1500) {
+                    burst.xadd("rt:in", StreamEntryID.NEW_ENTRY, Map.of("channel", "no namespace " + job, "type", "job_progress",
+                            "data", "{}"));
+                }
+            }
+            burst.sync();
+            List<SseFrame> received = sse.events("job_progress", frames, WAIT.multipliedBy(3));
+            for (int i = 0; i < frames; i++) {
+                assertEquals(i + 1, received.get(i).json().getJsonObject("data").getInt("frame"), "once each, in the order added");
+            }
+            List<String> errors = io.realtime.gateway.testsupport.Await.until(WAIT, "the three refused entries set aside",
+                    () -> worker.xrange("rt:in:rejected", (StreamEntryID) null, (StreamEntryID) null).stream()
+                            .filter(e -> e.getFields().get("channel").contains(job))
+                            .map(e -> e.getFields().get("error")).toList(),
+                    r -> r.size() >= 3);
+            assertEquals(3, errors.size(), errors.toString());
+            assertTrue(errors.get(0).startsWith("bad_data"), errors.toString());
+            assertTrue(errors.get(1).startsWith("bad_json"), errors.toString());
+            assertTrue(errors.get(2).startsWith("bad_channel"), errors.toString());
+            io.realtime.gateway.testsupport.Await.until(WAIT, "the inbox emptied", () -> worker.xlen("rt:in"), n -> n == 0);
         }
     }
 

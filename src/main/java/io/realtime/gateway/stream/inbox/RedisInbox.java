@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +52,8 @@ public class RedisInbox {
     private static final String CONSUMER = "leaseholder";
     private static final long LEASE_MS = 5000;
     private static final int BLOCK_MS = 500;
+    /** Entries read, published and acknowledged together. */
+    private static final int READ_COUNT = 100;
     /** Back-off after a failure, jittered: about the old fixed second at first, a few seconds at most. */
     private static final Duration RETRY_MIN = Duration.ofMillis(500);
     private static final Duration RETRY_MAX = Duration.ofSeconds(5);
@@ -142,38 +145,75 @@ public class RedisInbox {
         }
     }
 
-    /** @return how many entries were published */
+    /**
+     * Reads up to {@value #READ_COUNT} entries and publishes them as one batch: the broker sends a
+     * batch in one pipelined round trip and the entries are acknowledged and deleted together, where
+     * one publish, one XACK and one XDEL per entry held the inbox to a few thousand entries a second.
+     * Order is kept: refused entries go to {@code rt:in:rejected} and the rest are published in the
+     * order added. A failure before the acknowledgement leaves the whole read pending, so it is
+     * published again (at least once, as before, now up to a read's worth).
+     *
+     * @return how many entries were read
+     */
     private int drain(StreamEntryID from) {
         List<Map.Entry<String, List<StreamEntry>>> read = redis.xreadGroup(GROUP, CONSUMER,
-                XReadGroupParams.xReadGroupParams().count(100).block(BLOCK_MS), Map.of(inbox, from));
-        int n = 0;
+                XReadGroupParams.xReadGroupParams().count(READ_COUNT).block(BLOCK_MS), Map.of(inbox, from));
         if (read == null) {
-            return n;
+            return 0;
         }
+        int n = 0;
         for (Map.Entry<String, List<StreamEntry>> stream : read) {
-            n += stream.getValue().size();
-            for (StreamEntry entry : stream.getValue()) {
-                publish(entry);
-                redis.xack(inbox, GROUP, entry.getID());
-                redis.xdel(inbox, entry.getID());
+            List<StreamEntry> entries = stream.getValue();
+            if (entries.isEmpty()) {
+                continue;
             }
+            n += entries.size();
+            publish(entries);
+            StreamEntryID[] ids = entries.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new);
+            redis.xack(inbox, GROUP, ids);
+            redis.xdel(inbox, ids);
         }
         return n;
     }
 
-    private void publish(StreamEntry entry) {
-        Map<String, String> f = entry.getFields();
-        if (f == null) {
-            return; // deleted from the stream while pending: nothing left to publish
+    /** Publishes what the gateway accepts of {@code entries} in their order; refuses the rest. */
+    private void publish(List<StreamEntry> entries) {
+        List<StreamEntry> accepted = new ArrayList<>(entries.size());
+        List<EventDraft> drafts = new ArrayList<>(entries.size());
+        for (StreamEntry entry : entries) {
+            if (entry.getFields() == null) {
+                continue; // deleted from the stream while pending: nothing left to publish
+            }
+            try {
+                drafts.add(draft(entry.getFields()));
+                accepted.add(entry);
+            } catch (InvalidInputException e) {
+                reject(entry, e);
+            }
+        }
+        if (drafts.isEmpty()) {
+            return;
         }
         try {
-            String data = f.get("data");
-            JsonValue json = data == null || data.isBlank() ? null : parse(data);
-            JsonString type = f.get("type") == null ? null : jakarta.json.Json.createValue(f.get("type"));
-            core.publish(EventDraft.of(core.channel(f.getOrDefault("channel", "")), type, json));
+            core.publishAll(drafts);
         } catch (InvalidInputException e) {
-            reject(entry, e.code().wire() + ": " + e.getMessage());
+            // A product stream's deriver refused one of them, and a batch is checked whole before any
+            // of it is published: nothing went out, so each goes alone and only the refused one stays out.
+            for (int i = 0; i < drafts.size(); i++) {
+                try {
+                    core.publish(drafts.get(i));
+                } catch (InvalidInputException refused) {
+                    reject(accepted.get(i), refused);
+                }
+            }
         }
+    }
+
+    private EventDraft draft(Map<String, String> f) {
+        String data = f.get("data");
+        JsonValue json = data == null || data.isBlank() ? null : parse(data);
+        JsonString type = f.get("type") == null ? null : jakarta.json.Json.createValue(f.get("type"));
+        return EventDraft.of(core.channel(f.getOrDefault("channel", "")), type, json);
     }
 
     private static JsonValue parse(String data) {
@@ -184,10 +224,10 @@ public class RedisInbox {
         }
     }
 
-    private void reject(StreamEntry entry, String reason) {
+    private void reject(StreamEntry entry, InvalidInputException why) {
         Map<String, String> fields = new java.util.LinkedHashMap<>(entry.getFields());
         fields.put("inboxId", entry.getID().toString());
-        fields.put("error", reason);
+        fields.put("error", why.code().wire() + ": " + why.getMessage());
         redis.xadd(rejected, XAddParams.xAddParams().maxLen(1000).approximateTrimming(), fields);
     }
 
