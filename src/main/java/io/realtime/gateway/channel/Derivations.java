@@ -61,6 +61,11 @@ public final class Derivations {
         }
     }
 
+    /** Whether a product stream derives {@code draft} (its namespace and type have a deriver). */
+    boolean derives(EventDraft draft) {
+        return deriverOf(draft) != null;
+    }
+
     private EventDeriver deriverOf(EventDraft draft) {
         return byKey.get(key(draft.channel().namespace(), draft.type()));
     }

@@ -146,11 +146,10 @@ public class RedisInbox {
     }
 
     /**
-     * Reads up to {@value #READ_COUNT} entries and publishes them as one batch: the broker sends a
-     * batch in one pipelined round trip and the entries are acknowledged and deleted together, where
-     * one publish, one XACK and one XDEL per entry held the inbox to a few thousand entries a second.
-     * Order is kept: refused entries go to {@code rt:in:rejected} and the rest are published in the
-     * order added. A failure before the acknowledgement leaves the whole read pending, so it is
+     * Reads up to {@value #READ_COUNT} entries, publishes them and acknowledges and deletes them together,
+     * where one publish, one XACK and one XDEL per entry held the inbox to a few thousand entries a
+     * second. Order is kept: refused entries go to {@code rt:in:rejected}, the rest are published in
+     * the order added. A failure before the acknowledgement leaves the whole read pending, so it is
      * published again (at least once, as before, now up to a read's worth).
      *
      * @return how many entries were read
@@ -176,36 +175,61 @@ public class RedisInbox {
         return n;
     }
 
-    /** Publishes what the gateway accepts of {@code entries} in their order; refuses the rest. */
+    /**
+     * Publishes what the gateway accepts of {@code entries} in their order and refuses the rest.
+     * Consecutive entries that no product stream derives go out as one batch (the broker sends a batch
+     * in one pipelined round trip); a derived one goes alone, because a deriver moves its state as it
+     * derives (a job's recent frames) and a batch it refused part of could not be retried without
+     * counting those frames twice.
+     */
     private void publish(List<StreamEntry> entries) {
-        List<StreamEntry> accepted = new ArrayList<>(entries.size());
+        List<StreamEntry> run = new ArrayList<>(entries.size());
         List<EventDraft> drafts = new ArrayList<>(entries.size());
         for (StreamEntry entry : entries) {
             if (entry.getFields() == null) {
                 continue; // deleted from the stream while pending: nothing left to publish
             }
+            EventDraft draft;
             try {
-                drafts.add(draft(entry.getFields()));
-                accepted.add(entry);
+                draft = draft(entry.getFields());
             } catch (InvalidInputException e) {
                 reject(entry, e);
+                continue;
+            }
+            if (core.derives(draft)) {
+                publishRun(run, drafts);
+                publishAlone(entry, draft);
+            } else {
+                run.add(entry);
+                drafts.add(draft);
             }
         }
+        publishRun(run, drafts);
+    }
+
+    /** Publishes a run of drafts no deriver sees, then empties it. */
+    private void publishRun(List<StreamEntry> run, List<EventDraft> drafts) {
         if (drafts.isEmpty()) {
             return;
         }
         try {
             core.publishAll(drafts);
         } catch (InvalidInputException e) {
-            // A product stream's deriver refused one of them, and a batch is checked whole before any
-            // of it is published: nothing went out, so each goes alone and only the refused one stays out.
+            // A batch is checked whole before any of it goes out: nothing was published, and with no
+            // deriver in it, each can go alone so that only the refused one stays out.
             for (int i = 0; i < drafts.size(); i++) {
-                try {
-                    core.publish(drafts.get(i));
-                } catch (InvalidInputException refused) {
-                    reject(accepted.get(i), refused);
-                }
+                publishAlone(run.get(i), drafts.get(i));
             }
+        }
+        run.clear();
+        drafts.clear();
+    }
+
+    private void publishAlone(StreamEntry entry, EventDraft draft) {
+        try {
+            core.publish(draft);
+        } catch (InvalidInputException e) {
+            reject(entry, e);
         }
     }
 
