@@ -144,3 +144,21 @@ test('the sweep charts are SVG with one line per series', () => {
   assert.match(svg, /a &lt; b/);
   assert.equal((svg.match(/<circle /g) ?? []).length, 3); // the null point is skipped
 });
+
+test('the hot channel has its own section with each way in, accepted and per-subscriber rates and CPU per event', () => {
+  const hot = (scenario, target, over) => run({
+    scenario, target, kind: target === 'Nchan' ? 'nchan' : 'gateway', transport: 'ws', phase: target === 'Nchan' ? 'once' : 'warm',
+    params: { subscribers: 10, channels: 1, instances: 1, offeredRate: 20000, durationS: 10, perChannelInFlight: scenario === 'hot-single' ? 32 : 1 },
+    publish: { achievedRate: 19995, accepted: 199950, roundTripMs: { p99: 2 } },
+    deliveriesPerSec: 199890,
+    serverCpuSeconds: 11.4,
+    ...over,
+  });
+  const doc = { ...fixture, results: [...fixture.results, hot('hot-batch', 'gateway'), hot('hot-single', 'Nchan', { outOfOrder: 7 })] };
+  const md = renderReport([doc]);
+  const section = md.slice(md.indexOf('## (e) The hot channel'));
+  assert.ok(section.length > 0 && md.includes('## (e) The hot channel'), 'the section is there');
+  assert.match(section, /\| hot-batch \| gateway \| ws \| warm \| 20,000 \| 19,995 \| 19,989 \| 0 \| 0 \| 0 \| 10 \/ 40 \| 0\.057 \|/);
+  assert.match(section, /\| hot-single \| Nchan \| ws \| once \| .* \| n\/a \|/, 'order is not checked with 32 in flight');
+  assert.ok(!renderReport([fixture]).includes('## (e) The hot channel'), 'no section without hot runs');
+});

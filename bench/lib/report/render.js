@@ -9,6 +9,7 @@ import { ceiling } from '../ceiling.js';
 import { CEILING_P99_MS } from '../scenarios/plans.js';
 import { claimChecks } from '../scenarios/claims.js';
 import { currentSection } from './summary.js';
+import { hotRows, hotTable } from './hot.js';
 
 const BENCH_DIR = new URL('../..', import.meta.url).pathname;
 
@@ -265,6 +266,11 @@ function heapAttribution(rows) {
 }
 
 // ---------- claims ----------
+function hotSection(all) {
+  if (!hotRows(all).length) return '';
+  return `## (e) The hot channel: one channel, ten subscribers, each way in\n\nOne channel with ten WebSocket subscribers, published to as fast as each way in allows: HTTP batches of 100 (\`hot-batch\`, 20,000 events/s offered), the WebSocket \`publish\` op pipelined with acks checked in order (\`hot-ws\`, 20,000), one event per POST with 32 in flight (\`hot-single\`, 20,000: the achieved rate is the ceiling; order is not checked), the workers' Redis inbox (\`hot-inbox\`, 10,000) and two instances through Redis (\`hot-two\`, 5,000). Server CPU per event covers its ten deliveries.\n\n${hotTable(all)}\n\n`;
+}
+
 function claimsSection(all) {
   const results = all.filter((r) => r.scenario === 'claims');
   if (results.length === 0) return '';
@@ -349,6 +355,7 @@ export function renderReport(documents, { sources = [], svgLinks = [] } = {}) {
   md += deliverySection(results, 'channels', '(b) Many channels, one subscriber each', 'Round-robin publishing over 1,000 channels: per-channel bookkeeping rather than fan-out.');
   md += idleSection(results);
   md += deliverySection(results, 'redis', '(d) Two instances through Redis', 'Subscribers split half and half over two instances that share one redis-server (started by the harness); every event is published on the first instance, so half the deliveries cross Redis. Server CPU and RSS include both instances and Redis.');
+  md += hotSection(results);
   md += claimsSection(results);
   const errors = results.filter((r) => r.phase === 'error');
   if (errors.length) {
