@@ -183,8 +183,7 @@ public class RedisInbox {
      * counting those frames twice.
      */
     private void publish(List<StreamEntry> entries) {
-        List<StreamEntry> run = new ArrayList<>(entries.size());
-        List<EventDraft> drafts = new ArrayList<>(entries.size());
+        List<Accepted> run = new ArrayList<>(entries.size());
         for (StreamEntry entry : entries) {
             if (entry.getFields() == null) {
                 continue; // deleted from the stream while pending: nothing left to publish
@@ -197,32 +196,34 @@ public class RedisInbox {
                 continue;
             }
             if (core.derives(draft)) {
-                publishRun(run, drafts);
+                publishRun(run);
                 publishAlone(entry, draft);
             } else {
-                run.add(entry);
-                drafts.add(draft);
+                run.add(new Accepted(entry, draft));
             }
         }
-        publishRun(run, drafts);
+        publishRun(run);
+    }
+
+    /** An entry and the draft it became. */
+    private record Accepted(StreamEntry entry, EventDraft draft) {
     }
 
     /** Publishes a run of drafts no deriver sees, then empties it. */
-    private void publishRun(List<StreamEntry> run, List<EventDraft> drafts) {
-        if (drafts.isEmpty()) {
+    private void publishRun(List<Accepted> run) {
+        if (run.isEmpty()) {
             return;
         }
         try {
-            core.publishAll(drafts);
+            core.publishAll(run.stream().map(Accepted::draft).toList());
         } catch (InvalidInputException e) {
             // A batch is checked whole before any of it goes out: nothing was published, and with no
             // deriver in it, each can go alone so that only the refused one stays out.
-            for (int i = 0; i < drafts.size(); i++) {
-                publishAlone(run.get(i), drafts.get(i));
+            for (Accepted accepted : run) {
+                publishAlone(accepted.entry(), accepted.draft());
             }
         }
         run.clear();
-        drafts.clear();
     }
 
     private void publishAlone(StreamEntry entry, EventDraft draft) {
