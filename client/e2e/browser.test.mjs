@@ -329,6 +329,17 @@ describe('browser client', () => {
         if (width === 1280 || width === 320) assert.deepEqual(await seriousViolations(page), [], `${scheme} ${width}px`);
         await context.close();
       }
+      // Out of date: the history read answers, the live connection is refused, so the recent events
+      // are shown marked stale (as while a page connects or reconnects). They must stay readable; the
+      // faded look this once had failed the contrast check, on whichever run caught a page connecting.
+      const context = await browser.newContext({ viewport: { width: 320, height: 900 }, colorScheme: scheme });
+      await context.routeWebSocket(/\/ws$/, (ws) => ws.close());
+      await context.route(/\/api\/stream/, (route) => route.abort());
+      const page = await context.newPage();
+      await page.goto(`${gateway.base}/?channel=system&job=e2e-${run}`);
+      await page.locator('[data-testid=recent-events].stale li').first().waitFor({ timeout: 60_000 });
+      assert.deepEqual(await seriousViolations(page), [], `${scheme} 320px, stale`);
+      await context.close();
     }
 
     // A refused channel and a bad name are shown as such.
