@@ -94,9 +94,7 @@ final class Scenario implements AutoCloseable {
         } catch (AssertionError notAll) {
             // counted as lost below
         }
-        for (ResumingSubscriber s : subscribers) {
-            s.close();
-        }
+        ResumingSubscriber.closeAll(subscribers);
         Figures f = count();
         record(f.line());
         return f;
@@ -168,9 +166,7 @@ final class Scenario implements AutoCloseable {
         for (Publisher p : publishers) {
             p.close();
         }
-        for (ResumingSubscriber s : subscribers) {
-            s.close();
-        }
+        ResumingSubscriber.closeAll(subscribers);
     }
 
     /**
