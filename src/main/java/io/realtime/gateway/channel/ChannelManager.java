@@ -123,15 +123,6 @@ public class ChannelManager {
         return publish(List.of(draft), Fallback.CONFIGURED).events().get(0);
     }
 
-    /**
-     * Whether a product stream derives {@code draft} before it is published ({@link EventDeriver}).
-     * A deriver keeps state as it derives (a job's recent frames), so a batch it refuses part of has
-     * already moved that state: a caller that would retry such drafts one by one publishes them alone.
-     */
-    public boolean derives(EventDraft draft) {
-        return derivations.derives(draft);
-    }
-
     /** Publishes in order; the caller validated every draft first, so a batch is all or nothing for input. */
     public List<ChannelEvent> publishAll(List<EventDraft> drafts) {
         return publish(drafts, Fallback.CONFIGURED).events();

@@ -30,15 +30,19 @@ public final class Derivations {
         }
     }
 
-    /** Each draft derived in order; all are checked before any is published. */
+    /** Each draft derived in order; all are checked before any is derived, so a refusal moves no state. */
     List<EventDraft> derive(List<EventDraft> drafts) {
         if (byKey.isEmpty()) {
             return drafts;
         }
+        EventDeriver.Derivation[] checked = new EventDeriver.Derivation[drafts.size()];
+        for (int i = 0; i < checked.length; i++) {
+            EventDeriver deriver = deriverOf(drafts.get(i));
+            checked[i] = deriver == null ? null : deriver.check(drafts.get(i));
+        }
         List<EventDraft> derived = new ArrayList<>(drafts.size());
-        for (EventDraft draft : drafts) {
-            EventDeriver deriver = deriverOf(draft);
-            derived.add(deriver == null ? draft : deriver.derive(draft));
+        for (int i = 0; i < checked.length; i++) {
+            derived.add(checked[i] == null ? drafts.get(i) : checked[i].derive());
         }
         return derived;
     }
@@ -59,11 +63,6 @@ public final class Derivations {
                 }
             }
         }
-    }
-
-    /** Whether a product stream derives {@code draft} (its namespace and type have a deriver). */
-    boolean derives(EventDraft draft) {
-        return deriverOf(draft) != null;
     }
 
     private EventDeriver deriverOf(EventDraft draft) {

@@ -19,11 +19,25 @@ public interface EventDeriver {
     Set<String> types();
 
     /**
-     * The draft to publish in place of {@code draft}: its inputs checked, the derived fields added.
+     * Checks {@code draft}'s inputs and readies its derivation, reading and moving no state. The core
+     * checks every draft of a publish before it derives any, so a batch refused for one bad item leaves
+     * every stream as it was (a campaign's previous figures, a job's recent frames), and sending it
+     * again, mended, derives as if the refused one had never come.
      *
      * @throws io.realtime.gateway.event.InvalidInputException when the input is not what DESIGN §10 says
      */
-    EventDraft derive(EventDraft draft);
+    Derivation check(EventDraft draft);
+
+    /** A checked draft's derivation. */
+    @FunctionalInterface
+    interface Derivation {
+
+        /**
+         * The draft to publish in place of the checked one, its derived fields added; run once, when
+         * its publish goes ahead. The place to read and move the stream's state.
+         */
+        EventDraft derive();
+    }
 
     /**
      * Called once the derived event is in history, once per event, on the instance that accepted it:

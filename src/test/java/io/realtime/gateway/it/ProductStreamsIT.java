@@ -147,6 +147,45 @@ class ProductStreamsIT {
                 "{\"type\":\"metrics_update\",\"data\":{\"impressions\":1,\"clicks\":0,\"spend\":-1,\"conversions\":0}}"), 422, "bad_data");
     }
 
+    /**
+     * A batch refused for one bad item moves no stream's state (DESIGN §10): sent again, mended, its
+     * campaign update is compared with the campaign's real previous figures, and its job frame is the
+     * job's first. Before, the refused batch had already made its figures the previous ones (delta 0,
+     * "flat") and put its frame in the job's window (a rate from one frame).
+     */
+    @Test
+    void aRefusedBatchMovesNoStreamsStateAndTheMendedOneDerivesAsIfItNeverCame() throws Exception {
+        String campaign = "campaign:" + id("c");
+        String job = id("job");
+        HTTP.publish(campaign, "metrics_update", "{\"impressions\":1000,\"clicks\":10,\"spend\":5,\"conversions\":1}");
+        GatewayHttp.Item update = new GatewayHttp.Item(campaign, "metrics_update",
+                "{\"impressions\":1500,\"clicks\":30,\"spend\":8,\"conversions\":1}");
+        GatewayHttp.Item firstFrame = new GatewayHttp.Item("job:" + job, "job_progress", frame(10, 100, 2_000_000));
+        GatewayHttp.Item bad = new GatewayHttp.Item("job:" + job, "job_progress", frame(5, 4, 2_000_500));
+        GatewayHttp.Item mended = new GatewayHttp.Item("job:" + job, "job_progress", frame(20, 100, 2_001_000));
+        assertProblem(HTTP.post("/api/events", "application/json",
+                GatewayHttp.batchJson(List.of(update, firstFrame, bad))), 422, "bad_data");
+
+        try (SseTestClient campaignStream = stream("/api/stream/campaign-metrics/" + campaign.substring("campaign:".length()));
+             SseTestClient jobStream = stream("/api/stream/render-progress/" + job)) {
+            campaignStream.next(f -> "position".equals(f.event()), WAIT);
+            jobStream.next(f -> "position".equals(f.event()), WAIT);
+            HttpResponse<String> sent = HTTP.post("/api/events", "application/json",
+                    GatewayHttp.batchJson(List.of(update, firstFrame, mended)));
+            assertEquals(202, sent.statusCode(), sent.body());
+
+            JsonObject m = campaignStream.events("metrics_update", 1, WAIT).get(0).json().getJsonObject("data")
+                    .getJsonObject("metrics");
+            assertFigure(m, "impressions", 1500.0, 500.0, "up");
+            assertFigure(m, "clicks", 30.0, 20.0, "up");
+            List<SseFrame> frames = jobStream.events("job_progress", 2, WAIT);
+            assertTrue(frames.get(0).json().getJsonObject("data").isNull("fps"),
+                    "the first frame the job has: no rate yet: " + frames.get(0).json());
+            // 10 frames in 1 s, from its own two frames alone
+            assertEquals(10.0, frames.get(1).json().getJsonObject("data").getJsonNumber("fps").doubleValue(), 1e-9);
+        }
+    }
+
     @Test
     void theFirstUpdateOfACampaignIsFlatWithNullRates() throws Exception {
         String campaign = id("c");

@@ -54,7 +54,7 @@ public class AbTestDeriver implements EventDeriver {
     }
 
     @Override
-    public EventDraft derive(EventDraft draft) {
+    public Derivation check(EventDraft draft) {
         JsonObject in = draft.data();
         String testId = Inputs.subjectId(draft.channel(), in, "testId");
         JsonValue list = in.get("variants");
@@ -79,7 +79,9 @@ public class AbTestDeriver implements EventDeriver {
             }
             counts.add(new TwoProportionTest.Counts(name, exposures, conversions));
         }
-        return new EventDraft(draft.channel(), TYPE, json.toObject(TwoProportionTest.evaluate(testId, counts, alpha)),
-                draft.idempotencyKey());
+        // Nothing kept between updates: all of it is worked out here, and deriving hands it over.
+        EventDraft derived = new EventDraft(draft.channel(), TYPE,
+                json.toObject(TwoProportionTest.evaluate(testId, counts, alpha)), draft.idempotencyKey());
+        return () -> derived;
     }
 }

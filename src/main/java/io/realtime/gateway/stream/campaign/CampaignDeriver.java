@@ -57,15 +57,18 @@ public class CampaignDeriver implements EventDeriver {
     }
 
     @Override
-    public EventDraft derive(EventDraft draft) {
+    public Derivation check(EventDraft draft) {
         JsonObject in = draft.data();
         String campaignId = Inputs.subjectId(draft.channel(), in, "campaignId");
         Figures now = Figures.of(Inputs.count(in, "impressions"), Inputs.count(in, "clicks"),
                 Inputs.amount(in, "spend"), Inputs.count(in, "conversions"));
-        String before = state.swap("campaign-figures:{" + draft.channel().value() + "}", encode(now), ttl);
-        Figures previous = before == null ? null : decode(before);
-        return new EventDraft(draft.channel(), TYPE, json.toObject(new MetricsUpdate(campaignId, now.against(previous))),
-                draft.idempotencyKey());
+        return () -> {
+            // Only now, with the whole publish checked: these figures become the campaign's previous ones.
+            String before = state.swap("campaign-figures:{" + draft.channel().value() + "}", encode(now), ttl);
+            Figures previous = before == null ? null : decode(before);
+            return new EventDraft(draft.channel(), TYPE,
+                    json.toObject(new MetricsUpdate(campaignId, now.against(previous))), draft.idempotencyKey());
+        };
     }
 
     @Override

@@ -176,54 +176,38 @@ public class RedisInbox {
     }
 
     /**
-     * Publishes what the gateway accepts of {@code entries} in their order and refuses the rest.
-     * Consecutive entries that no product stream derives go out as one batch (the broker sends a batch
-     * in one pipelined round trip); a derived one goes alone, because a deriver moves its state as it
-     * derives (a job's recent frames) and a batch it refused part of could not be retried without
-     * counting those frames twice.
+     * Publishes what the gateway accepts of {@code entries} in their order, as one batch (the broker
+     * sends a batch in one pipelined round trip), and refuses the rest. A batch is checked whole before
+     * any of it is derived or published ({@link io.realtime.gateway.channel.EventDeriver#check}), so a
+     * batch refused for one entry moved no product stream's state, and each entry can then go alone:
+     * only the refused ones stay out.
      */
     private void publish(List<StreamEntry> entries) {
-        List<Accepted> run = new ArrayList<>(entries.size());
+        List<Accepted> batch = new ArrayList<>(entries.size());
         for (StreamEntry entry : entries) {
             if (entry.getFields() == null) {
                 continue; // deleted from the stream while pending: nothing left to publish
             }
-            EventDraft draft;
             try {
-                draft = draft(entry.getFields());
+                batch.add(new Accepted(entry, draft(entry.getFields())));
             } catch (InvalidInputException e) {
                 reject(entry, e);
-                continue;
-            }
-            if (core.derives(draft)) {
-                publishRun(run);
-                publishAlone(entry, draft);
-            } else {
-                run.add(new Accepted(entry, draft));
             }
         }
-        publishRun(run);
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            core.publishAll(batch.stream().map(Accepted::draft).toList());
+        } catch (InvalidInputException e) {
+            for (Accepted accepted : batch) {
+                publishAlone(accepted.entry(), accepted.draft());
+            }
+        }
     }
 
     /** An entry and the draft it became. */
     private record Accepted(StreamEntry entry, EventDraft draft) {
-    }
-
-    /** Publishes a run of drafts no deriver sees, then empties it. */
-    private void publishRun(List<Accepted> run) {
-        if (run.isEmpty()) {
-            return;
-        }
-        try {
-            core.publishAll(run.stream().map(Accepted::draft).toList());
-        } catch (InvalidInputException e) {
-            // A batch is checked whole before any of it goes out: nothing was published, and with no
-            // deriver in it, each can go alone so that only the refused one stays out.
-            for (Accepted accepted : run) {
-                publishAlone(accepted.entry(), accepted.draft());
-            }
-        }
-        run.clear();
     }
 
     private void publishAlone(StreamEntry entry, EventDraft draft) {

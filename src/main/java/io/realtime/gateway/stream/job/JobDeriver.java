@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -60,26 +59,30 @@ public class JobDeriver implements EventDeriver {
     }
 
     @Override
-    public EventDraft derive(EventDraft draft) {
+    public Derivation check(EventDraft draft) {
         JsonObject in = draft.data();
         String jobId = Inputs.subjectId(draft.channel(), in, "jobId");
         String windowKey = "job-frames:{" + draft.channel().value() + "}";
-        Object out = switch (draft.type()) {
-            case PROGRESS -> progress(jobId, in, windowKey);
+        return switch (draft.type()) {
+            case PROGRESS -> progress(draft, jobId, in, windowKey);
             case COMPLETED -> {
-                state.delete(windowKey);
-                yield new JobEnded(jobId, "completed", Inputs.text(in, "outputUrl", false, 2048), null);
+                JobEnded ended = new JobEnded(jobId, "completed", Inputs.text(in, "outputUrl", false, 2048), null);
+                yield () -> {
+                    state.delete(windowKey);
+                    return derived(draft, ended);
+                };
             }
             default -> {
-                String error = Inputs.text(in, "error", true, 4096);
-                state.delete(windowKey);
-                yield new JobEnded(jobId, "failed", null, error);
+                JobEnded ended = new JobEnded(jobId, "failed", null, Inputs.text(in, "error", true, 4096));
+                yield () -> {
+                    state.delete(windowKey);
+                    return derived(draft, ended);
+                };
             }
         };
-        return new EventDraft(draft.channel(), draft.type(), json.toObject(out), draft.idempotencyKey());
     }
 
-    private JobProgress progress(String jobId, JsonObject in, String windowKey) {
+    private Derivation progress(EventDraft draft, String jobId, JsonObject in, String windowKey) {
         long frame = Inputs.count(in, "frame");
         long total = Inputs.count(in, "totalFrames");
         if (total == 0) {
@@ -90,10 +93,17 @@ public class JobDeriver implements EventDeriver {
         }
         String stage = Inputs.text(in, "stage", false, 128);
         String message = Inputs.text(in, "message", false, 4096);
-        Long at = Inputs.optionalCount(in, "timestamp");
-        List<long[]> samples = state.appendToWindow(windowKey, frame, at != null ? at : clock.getAsLong(), window, ttl);
-        Double fps = FrameRate.fps(samples);
-        return new JobProgress(jobId, stage, frame, total, message, "processing", (double) frame / total, fps,
-                FrameRate.etaSeconds(frame, total, fps));
+        Long timestamp = Inputs.optionalCount(in, "timestamp");
+        long at = timestamp != null ? timestamp : clock.getAsLong();
+        return () -> {
+            // Only now, with the whole publish checked: the frame joins the job's window.
+            Double fps = FrameRate.fps(state.appendToWindow(windowKey, frame, at, window, ttl));
+            return derived(draft, new JobProgress(jobId, stage, frame, total, message, "processing",
+                    (double) frame / total, fps, FrameRate.etaSeconds(frame, total, fps)));
+        };
+    }
+
+    private EventDraft derived(EventDraft draft, Object payload) {
+        return new EventDraft(draft.channel(), draft.type(), json.toObject(payload), draft.idempotencyKey());
     }
 }
