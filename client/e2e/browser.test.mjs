@@ -19,8 +19,10 @@ before(async () => {
   redis = await Redis.start();
   provider = await StandInProvider.start(['Strong hook, ', 'clear offer.\n', 'SCORE: 82']);
   // Presence with join/leave on the job namespace (DESIGN §11): off elsewhere, as by default.
+  // A 2 s SSE heartbeat: a closed SSE page is noticed at the next write (Liberty's rule), so its
+  // presence leave comes within seconds, not after the default 15 s heartbeat.
   gateway = await Gateway.start({ REDIS_URL: redis.url, GATEWAY_NAMESPACE_JOB_PRESENCE: 'true',
-    GATEWAY_NAMESPACE_JOB_JOIN_LEAVE: 'true', ...provider.env() });
+    GATEWAY_NAMESPACE_JOB_JOIN_LEAVE: 'true', GATEWAY_SSE_HEARTBEAT_SECONDS: '2', ...provider.env() });
   browser = await launchBrowser();
 });
 
