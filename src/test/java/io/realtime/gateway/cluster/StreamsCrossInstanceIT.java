@@ -179,11 +179,11 @@ class StreamsCrossInstanceIT {
     }
 
     /**
-     * A worker's burst: the gateway publishes the inbox's entries in batches, except those a product
-     * stream derives (one at a time, so its state moves once per frame), so this checks what batching
-     * could break. Every accepted entry arrives once and in the order added, job frames among them
-     * derive their frame rate as if alone, the refused ones (a deriver's refusal, bad JSON, a bad
-     * channel) are set aside with their reasons and nothing else is, and the inbox is left empty.
+     * A worker's burst: the gateway publishes the inbox's entries in batches of a read each, so this
+     * checks what batching could break. Every accepted entry arrives once and in the order added, job
+     * frames among them derive their frame rate as if alone (a batch refused for one frame moved no
+     * state), the refused ones (a deriver's refusal, bad JSON, a bad channel, data past the publish
+     * size limit) are set aside with their reasons and nothing else is, and the inbox is left empty.
      */
     @Test
     @Order(6)
@@ -211,6 +211,10 @@ class StreamsCrossInstanceIT {
                 } else if (i == 1500) {
                     burst.xadd("rt:in", StreamEntryID.NEW_ENTRY, Map.of("channel", "no namespace " + job, "type", "tick",
                             "data", "{}"));
+                } else if (i == 1800) {
+                    // Past gateway.publish.max-body-bytes (64 KiB), as an HTTP body may not be: refused unparsed.
+                    burst.xadd("rt:in", StreamEntryID.NEW_ENTRY, Map.of("channel", channel, "type", "tick",
+                            "data", "{\"pad\":\"" + "x".repeat(70_000) + "\"}"));
                 }
             }
             burst.sync();
@@ -225,15 +229,16 @@ class StreamsCrossInstanceIT {
             assertTrue(frames.get(0).isNull("fps"), frames.toString());
             assertEquals(10.0, frames.get(1).getJsonNumber("fps").doubleValue(), 1e-9, frames.toString());
             assertEquals(10.0, frames.get(2).getJsonNumber("fps").doubleValue(), 1e-9, frames.toString());
-            List<String> errors = io.realtime.gateway.testsupport.Await.until(WAIT, "the three refused entries set aside",
+            List<String> errors = io.realtime.gateway.testsupport.Await.until(WAIT, "the four refused entries set aside",
                     () -> worker.xrange("rt:in:rejected", (StreamEntryID) null, (StreamEntryID) null).stream()
                             .filter(e -> e.getFields().get("channel").contains(job))
                             .map(e -> e.getFields().get("error")).toList(),
-                    r -> r.size() >= 3);
-            assertEquals(3, errors.size(), errors.toString());
+                    r -> r.size() >= 4);
+            assertEquals(4, errors.size(), errors.toString());
             assertTrue(errors.get(0).startsWith("bad_data"), errors.toString());
             assertTrue(errors.get(1).startsWith("bad_json"), errors.toString());
             assertTrue(errors.get(2).startsWith("bad_channel"), errors.toString());
+            assertTrue(errors.get(3).startsWith("too_large"), errors.toString());
             io.realtime.gateway.testsupport.Await.until(WAIT, "the inbox emptied", () -> worker.xlen("rt:in"), n -> n == 0);
         }
     }

@@ -16,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,8 @@ public class RedisInbox {
     private String inbox;
     private String rejected;
     private String lease;
+    /** An entry's {@code data} past this many bytes is refused unparsed, as an HTTP body past it is. */
+    private int maxDataBytes;
     private final String me = UUID.randomUUID().toString();
     private volatile RedisLoop loop;
     /** Whether this instance holds the lease; the loop's thread only. */
@@ -88,6 +91,7 @@ public class RedisInbox {
         this.inbox = prefix + "in";
         this.rejected = prefix + "in:rejected";
         this.lease = prefix + "in:lease";
+        this.maxDataBytes = config.getValue("gateway.publish.max-body-bytes", Integer.class);
     }
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
@@ -220,9 +224,22 @@ public class RedisInbox {
 
     private EventDraft draft(Map<String, String> f) {
         String data = f.get("data");
+        if (data != null && longerThan(data, maxDataBytes)) {
+            // The HTTP body's bound, kept here too: a worker's entry is parsed only within it.
+            throw new InvalidInputException(io.realtime.gateway.event.ErrorCode.TOO_LARGE,
+                    "'data' is larger than " + maxDataBytes + " bytes (gateway.publish.max-body-bytes)");
+        }
         JsonValue json = data == null || data.isBlank() ? null : parse(data);
         JsonString type = f.get("type") == null ? null : jakarta.json.Json.createValue(f.get("type"));
         return EventDraft.of(core.channel(f.getOrDefault("channel", "")), type, json);
+    }
+
+    /** Whether {@code text} is over {@code bytes} in UTF-8, counting them only when the length leaves it open. */
+    private static boolean longerThan(String text, int bytes) {
+        if (text.length() > bytes) {
+            return true;
+        }
+        return (long) text.length() * 3 > bytes && text.getBytes(StandardCharsets.UTF_8).length > bytes;
     }
 
     private static JsonValue parse(String data) {
@@ -235,6 +252,9 @@ public class RedisInbox {
 
     private void reject(StreamEntry entry, InvalidInputException why) {
         Map<String, String> fields = new java.util.LinkedHashMap<>(entry.getFields());
+        if (why.code() == io.realtime.gateway.event.ErrorCode.TOO_LARGE) {
+            fields.remove("data"); // not copied: the rejected stream would hold every oversized payload again
+        }
         fields.put("inboxId", entry.getID().toString());
         fields.put("error", why.code().wire() + ": " + why.getMessage());
         redis.xadd(rejected, XAddParams.xAddParams().maxLen(1000).approximateTrimming(), fields);
