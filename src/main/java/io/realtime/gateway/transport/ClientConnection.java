@@ -92,7 +92,11 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         this.queue = new OutboundQueue<>(settings.queueSize(), settings.maxBatch(),
                 this::write, writers,
                 () -> close(CloseCause.SLOW, "more than " + settings.queueSize() + " frames waiting"),
-                error -> close(CloseCause.WRITE_FAILED, String.valueOf(error)));
+                // Handed off: a failed write is reported on the container's I/O thread (a WebSocket's
+                // write callback), and closing there sent the close frame with a synchronous write on
+                // that thread, which waited for itself: the thread never came back (a Liberty executor
+                // thread lost per client gone mid-write, and a stop held for the whole 30 s quiesce).
+                error -> closer.execute(() -> close(CloseCause.WRITE_FAILED, String.valueOf(error))));
     }
 
     /**

@@ -264,9 +264,8 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
     private static CloseReason.CloseCode closeCode(CloseCause cause) {
         return switch (cause) {
             case SLOW, LIMIT -> TRY_AGAIN_LATER;
-            // A write just failed: the connection is gone. 1011 was tried (1006 is reserved for a
-            // client's own report), but the close frame it sends went into a broken pipe, and in the
-            // churn soak a thread then outlived the stop's quiesce (faults/LeakSoakIT, CWWKE1107W).
+            // A write just failed: the connection is gone (1006; the close runs off the I/O thread
+            // that reported the failure, ClientConnection says why).
             case WRITE_FAILED -> CloseReason.CloseCodes.CLOSED_ABNORMALLY;
             case TOO_BIG -> CloseReason.CloseCodes.TOO_BIG;
             case UNAUTHORIZED -> CloseReason.CloseCodes.VIOLATED_POLICY;

@@ -186,6 +186,16 @@ public final class GatewayProcess implements AutoCloseable {
         return false;
     }
 
+    /** SIGTERM, not waiting: the caller watches the stop ({@link #awaitExit}). */
+    public void requestStop() {
+        process.destroy();
+    }
+
+    /** Whether the process exited within {@code bound}. */
+    public boolean awaitExit(Duration bound) throws InterruptedException {
+        return process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** A crash: SIGKILL. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -58,6 +58,11 @@ public final class ProcessProbe {
         return dump.substring(Math.max(0, dump.lastIndexOf('\n', at)));
     }
 
+    /** Every thread's stack and the locks it holds ({@code jcmd <pid> Thread.print -l}). */
+    public String threadDump() {
+        return jcmd("Thread.print", "-l");
+    }
+
     /** Fails with the JVM's report when the process's threads are deadlocked. */
     /** Thread names grouped (digits dropped) with their counts, the largest groups first: what a leak is made of. */
     public String threadGroups() {
