@@ -82,7 +82,8 @@ class LeakSoakIT {
             // read side first). A close frame written synchronously from the write-failure callback's own
             // thread once never did: that thread waited for itself for good.
             Await.until(WAIT.multipliedBy(2), "every close of a WebSocket whose client went away has returned",
-                    () -> threadsIn(probe.threadDump(), "wsoc.SessionImpl.close"), List::isEmpty);
+                    () -> threadsIn(probe.threadDump(), "wsoc.SessionImpl.close(", "wsoc.WsocConnLink.close("),
+                    List::isEmpty);
 
             // A graceful stop with clients still connected: drained, then gone, nothing left running.
             String channel = "job:soak-stop";
@@ -110,9 +111,10 @@ class LeakSoakIT {
         }
     }
 
-    /** The stacks of a thread dump's threads that are in {@code frame}. */
-    private static List<String> threadsIn(String dump, String frame) {
-        return java.util.Arrays.stream(dump.split("\n(?=\")")).filter(t -> t.contains(frame)).toList();
+    /** The stacks of a thread dump's threads that are in any of {@code frames}. */
+    private static List<String> threadsIn(String dump, String... frames) {
+        return java.util.Arrays.stream(dump.split("\n(?=\")"))
+                .filter(t -> java.util.Arrays.stream(frames).anyMatch(t::contains)).toList();
     }
 
     /** Levels of one instant; threads and fds wait a little for pools that shrink on idle. */
