@@ -36,6 +36,11 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
         SLOW,
         /** A write failed: the peer is gone. */
         WRITE_FAILED,
+        /**
+         * A write failed with an I/O error: the connection itself is broken, and the container closes it
+         * when its read side sees that (a transport need not, and for a WebSocket must not, close it too).
+         */
+        BROKEN,
         /** The client ended it, or was found gone. */
         CLIENT,
         /** It stopped answering pings. */
@@ -96,7 +101,8 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
                 // write callback), and closing there sent the close frame with a synchronous write on
                 // that thread, which waited for itself: the thread never came back (a Liberty executor
                 // thread lost per client gone mid-write, and a stop held for the whole 30 s quiesce).
-                error -> closer.execute(() -> close(CloseCause.WRITE_FAILED, String.valueOf(error))));
+                error -> closer.execute(() -> close(brokenBy(error) ? CloseCause.BROKEN : CloseCause.WRITE_FAILED,
+                        String.valueOf(error))));
     }
 
     /**
@@ -252,7 +258,7 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
             case SHUTDOWN -> DropReason.SHUTDOWN;
             case UNAUTHORIZED -> DropReason.AUTH;
             // FINISHED: events of the channel that came after the stream's last one.
-            case WRITE_FAILED, CLIENT, TIMEOUT, SUBSCRIBE_FAILED, FINISHED -> DropReason.GONE;
+            case WRITE_FAILED, BROKEN, CLIENT, TIMEOUT, SUBSCRIBE_FAILED, FINISHED -> DropReason.GONE;
         };
     }
 
@@ -307,6 +313,15 @@ public abstract class ClientConnection<F> implements Subscriber, GatewayConnecti
     @Override
     public void closeForFailure(String detail) {
         close(CloseCause.WRITE_FAILED, detail);
+    }
+
+    /** Whether a write's failure is an I/O error (the connection broken), not a refusal of the write itself. */
+    private static boolean brokenBy(Throwable error) {
+        Throwable e = error;
+        while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e instanceof java.io.IOException;
     }
 
     /** Ends the connection and forgets it everywhere; safe to call more than once, from any thread. */

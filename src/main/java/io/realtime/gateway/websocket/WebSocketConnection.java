@@ -254,11 +254,13 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
         if (!session.isOpen()) {
             return;
         }
-        if (cause == CloseCause.WRITE_FAILED) {
-            // The connection is broken: Liberty closes the session itself once its read side sees that
-            // (and calls @OnClose, 1006). Closing it from here too raced that close, and the loser's
-            // synchronous close-frame write waited for good: an executor thread lost, a stop held for the
-            // whole 30 s quiesce (faults/LeakSoakIT, CWWKE1107W).
+        if (cause == CloseCause.BROKEN) {
+            // A write failed with an I/O error: the connection is broken, and Liberty closes the session
+            // itself once its read side sees that (and calls @OnClose, 1006). Closing it from here too
+            // raced that close, and the loser's synchronous close-frame write waited for good: an
+            // executor thread lost, a stop held for the whole 30 s quiesce (faults/LeakSoakIT, CWWKE1107W).
+            // Any other failed write (a refused send, a ping beside a pending write) still closes it, so
+            // the client reconnects and resumes instead of waiting on a session nobody writes to.
             return;
         }
         try {
@@ -271,8 +273,8 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
     private static CloseReason.CloseCode closeCode(CloseCause cause) {
         return switch (cause) {
             case SLOW, LIMIT -> TRY_AGAIN_LATER;
-            // Not sent (end leaves a broken connection to Liberty's own close); 1006 is what it reports.
-            case WRITE_FAILED -> CloseReason.CloseCodes.CLOSED_ABNORMALLY;
+            // A write failed: the connection is gone (BROKEN is left to Liberty's own close, 1006 too).
+            case WRITE_FAILED, BROKEN -> CloseReason.CloseCodes.CLOSED_ABNORMALLY;
             case TOO_BIG -> CloseReason.CloseCodes.TOO_BIG;
             case UNAUTHORIZED -> CloseReason.CloseCodes.VIOLATED_POLICY;
             case CLIENT, TIMEOUT, SHUTDOWN, SUBSCRIBE_FAILED, FINISHED -> CloseReason.CloseCodes.GOING_AWAY;
