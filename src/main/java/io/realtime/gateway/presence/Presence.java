@@ -10,6 +10,7 @@ import io.realtime.gateway.event.ErrorCode;
 import io.realtime.gateway.event.InvalidInputException;
 import io.realtime.gateway.event.LimitException;
 import io.realtime.gateway.event.UnavailableException;
+import io.realtime.gateway.event.Utf8;
 import io.realtime.gateway.metrics.GatewayMeters;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -19,7 +20,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -133,7 +133,7 @@ public class Presence implements SubscriptionWatch {
             throw new InvalidInputException(ErrorCode.BAD_REQUEST, "'info' must be a JSON object");
         }
         String json = info.toString();
-        if (json.getBytes(StandardCharsets.UTF_8).length > settings.infoMaxBytes()) {
+        if (Utf8.longerThan(json, settings.infoMaxBytes())) {
             throw new LimitException("presence_info_bytes", ErrorCode.TOO_LARGE,
                     "Presence info is larger than " + settings.infoMaxBytes() + " bytes as compact JSON");
         }

@@ -4,6 +4,7 @@ import io.realtime.gateway.channel.SubscribeOutcome;
 import io.realtime.gateway.event.ChannelEvent;
 import io.realtime.gateway.event.ChannelName;
 import io.realtime.gateway.event.EventId;
+import io.realtime.gateway.event.Utf8;
 import io.realtime.gateway.transport.ClientConnection;
 import io.realtime.gateway.transport.ConnectionContext;
 import io.realtime.gateway.security.Caller;
@@ -70,7 +71,7 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
      * message over the size limit closes the connection with 1009, however it was fragmented.
      */
     void onTextPart(String part, boolean last) {
-        partialBytes += utf8Length(part);
+        partialBytes += Utf8.length(part);
         if (partialBytes > maxMessageBytes) {
             partial.setLength(0);
             guards.rejections().limitReached("frame_size");
@@ -281,12 +282,4 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
         };
     }
 
-    private static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            n += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
-        }
-        return n;
-    }
 }

@@ -4,8 +4,10 @@ import io.realtime.gateway.redis.RedisClients;
 import io.realtime.gateway.redis.RedisEndpoint;
 import io.realtime.gateway.redis.RedisLoop;
 import io.realtime.gateway.channel.ChannelManager;
+import io.realtime.gateway.event.ErrorCode;
 import io.realtime.gateway.event.EventDraft;
 import io.realtime.gateway.event.InvalidInputException;
+import io.realtime.gateway.event.Utf8;
 import io.realtime.gateway.stream.PayloadJson;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -16,7 +18,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -224,9 +225,9 @@ public class RedisInbox {
 
     private EventDraft draft(Map<String, String> f) {
         String data = f.get("data");
-        if (data != null && longerThan(data, maxDataBytes)) {
+        if (data != null && Utf8.longerThan(data, maxDataBytes)) {
             // The HTTP body's bound, kept here too: a worker's entry is parsed only within it.
-            throw new InvalidInputException(io.realtime.gateway.event.ErrorCode.TOO_LARGE,
+            throw new InvalidInputException(ErrorCode.TOO_LARGE,
                     "'data' is larger than " + maxDataBytes + " bytes (gateway.publish.max-body-bytes)");
         }
         JsonValue json = data == null || data.isBlank() ? null : parse(data);
@@ -234,25 +235,17 @@ public class RedisInbox {
         return EventDraft.of(core.channel(f.getOrDefault("channel", "")), type, json);
     }
 
-    /** Whether {@code text} is over {@code bytes} in UTF-8, counting them only when the length leaves it open. */
-    private static boolean longerThan(String text, int bytes) {
-        if (text.length() > bytes) {
-            return true;
-        }
-        return (long) text.length() * 3 > bytes && text.getBytes(StandardCharsets.UTF_8).length > bytes;
-    }
-
     private static JsonValue parse(String data) {
         try {
             return PayloadJson.parse(data);
         } catch (RuntimeException e) {
-            throw new InvalidInputException(io.realtime.gateway.event.ErrorCode.BAD_JSON, "'data' is not a JSON object");
+            throw new InvalidInputException(ErrorCode.BAD_JSON, "'data' is not a JSON object");
         }
     }
 
     private void reject(StreamEntry entry, InvalidInputException why) {
         Map<String, String> fields = new java.util.LinkedHashMap<>(entry.getFields());
-        if (why.code() == io.realtime.gateway.event.ErrorCode.TOO_LARGE) {
+        if (why.code() == ErrorCode.TOO_LARGE) {
             fields.remove("data"); // not copied: the rejected stream would hold every oversized payload again
         }
         fields.put("inboxId", entry.getID().toString());
