@@ -18,7 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@linkplain #wedgeSubscribers() wedged}, every connection that sent a (S)SUBSCRIBE stops forwarding in
  * both directions yet stays open (a half-dead peer: no FIN, no RST, just silence), new ones included,
  * while command connections go on working: the stuck subscriber of centrifugo#1189 (publishes
- * succeed, nothing arrives).
+ * succeed, nothing arrives). While {@linkplain #holdAnswersTo answers are held}, a connection that sends
+ * a command naming a given text (a channel) passes it to the server but gets nothing back: a cut then
+ * loses the answer to a command the server ran.
  */
 public final class LinkProxy implements AutoCloseable {
 
@@ -27,6 +29,7 @@ public final class LinkProxy implements AutoCloseable {
     private final List<Relay> relays = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
     private volatile boolean wedged;
+    private volatile byte[] holdMarker;
     private volatile boolean closed;
 
     public LinkProxy(int targetPort) {
@@ -45,14 +48,26 @@ public final class LinkProxy implements AutoCloseable {
         return "redis://127.0.0.1:" + server.getLocalPort();
     }
 
-    /** Resets every relayed connection and refuses new ones until {@link #restore()}. */
+    /** Resets every relayed connection and refuses new ones until {@link #restore()}; held answers are lost. */
     public void cut() {
         cut = true;
         relays.forEach(Relay::reset);
+        holdMarker = null;
     }
 
+    /** Ends a cut; answers still held are let through. */
     public void restore() {
         cut = false;
+        holdMarker = null;
+        relays.forEach(r -> r.holding = false);
+    }
+
+    /**
+     * From now until {@link #cut()} or {@link #restore()}, a connection that sends a command
+     * containing {@code text} gets no more bytes back; the command itself reaches the server.
+     */
+    public void holdAnswersTo(String text) {
+        holdMarker = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Wedges every subscriber connection, present and future, until {@link #releaseSubscribers()}. */
@@ -122,6 +137,7 @@ public final class LinkProxy implements AutoCloseable {
         private final Socket client;
         private final Socket upstream;
         private volatile boolean subscriber;
+        private volatile boolean holding;
 
         Relay(Socket client, Socket upstream) {
             this.client = client;
@@ -145,7 +161,11 @@ public final class LinkProxy implements AutoCloseable {
                         if (fromClient && !subscriber && contains(buf, n, SUBSCRIBE)) {
                             subscriber = true;
                         }
-                        while (frozen()) {
+                        byte[] marker = holdMarker;
+                        if (fromClient && marker != null && contains(buf, n, marker)) {
+                            holding = true; // before the command goes on, so that its answer cannot slip back
+                        }
+                        while (frozen() || (!fromClient && holding)) {
                             Thread.sleep(50); // hold the bytes: the peer hears nothing, and nothing closes
                         }
                         out.write(buf, 0, n);

@@ -137,14 +137,16 @@ public final class RedisBroker implements Broker {
                 }
                 return new Publication(events, Delivery.CLUSTER, duplicates);
             } catch (JedisException e) {
-                switch (RedisFailures.ofPublish(e)) {
+                switch (RedisFailures.ofPublish(e, drafts.size() == 1)) {
                     case REFUSED -> throw new IllegalStateException("Redis refused the publish: " + e.getMessage(), e);
                     case OUTCOME_UNKNOWN -> {
-                        // Sent, but no answer: it may be in history already. Delivering it locally
-                        // under another id could deliver it twice; the publisher retries (with its
-                        // idempotency key, the retry cannot duplicate it).
+                        // Sent, but no answer (a timeout, the connection lost before the answer): it may
+                        // be in history already. Delivering it locally under another id could deliver it
+                        // twice; the publisher retries (with its idempotency key, once Redis answers
+                        // again, the retry cannot duplicate it).
                         UnavailableException unknown = new UnavailableException(
-                                "Redis did not answer in time: the event may or may not have been published. "
+                                "Redis did not answer (a timeout, or the connection to it was lost): "
+                                + "the event may or may not have been published. "
                                 + "Retry with the same Idempotency-Key to publish it exactly once.");
                         unknown.initCause(e);
                         throw unknown;

@@ -36,17 +36,24 @@ final class RedisFailures {
         UNREACHABLE,
         /** No connection free in time: nothing was sent; this publish falls back, the instance is fine. */
         NOT_SENT_BUSY,
-        /** Sent but not answered (a read timeout, a connection lost mid-reply): it may have run. */
+        /** Sent but not answered (a read timeout, a connection closed or reset before the answer): it may have run. */
         OUTCOME_UNKNOWN
     }
 
-    static PublishFailure ofPublish(JedisException e) {
+    /**
+     * What a failed publish means for its events.
+     *
+     * @param oneCommand true when the publish was one command (one event), false for a pipeline:
+     *                   a pipeline whose write failed may have sent its first commands whole already
+     */
+    static PublishFailure ofPublish(JedisException e, boolean oneCommand) {
         if (!unavailable(e)) {
             return PublishFailure.REFUSED;
         }
         if (e instanceof JedisDataException) {
             return PublishFailure.UNREACHABLE; // Redis answered "not now" (LOADING, OOM...): not run
         }
+        java.io.IOException io = null;
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof java.util.NoSuchElementException) {
                 return PublishFailure.NOT_SENT_BUSY; // the pool's wait for a connection ran out
@@ -59,13 +66,40 @@ final class RedisFailures {
                 return String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect")
                         ? PublishFailure.UNREACHABLE : PublishFailure.OUTCOME_UNKNOWN;
             }
+            if (c instanceof java.io.IOException found && io == null) {
+                io = found;
+            }
         }
-        String message = String.valueOf(e.getMessage());
-        if (message.contains("Unexpected end of stream")) {
-            return PublishFailure.OUTCOME_UNKNOWN;
+        if (String.valueOf(e.getMessage()).contains("Unexpected end of stream")) {
+            return PublishFailure.OUTCOME_UNKNOWN; // the connection closed before the answer
         }
-        return PublishFailure.UNREACHABLE;
+        if (io == null) {
+            return PublishFailure.UNREACHABLE; // no connection at all: a cluster's slot map, a closed client
+        }
+        // An established connection failed (reset, broken pipe). Failing while writing one command, it
+        // did not reach Redis whole, and Redis runs only a whole command: not run. Failing anywhere
+        // else, the command was sent and its answer lost with the connection: Redis may have run it,
+        // and a local delivery under another id would deliver it twice.
+        return oneCommand && failedWriting(io) ? PublishFailure.UNREACHABLE : PublishFailure.OUTCOME_UNKNOWN;
     }
+
+    /** True when the I/O failure came from Jedis writing a command, not from reading an answer. */
+    private static boolean failedWriting(java.io.IOException io) {
+        for (StackTraceElement frame : io.getStackTrace()) {
+            String type = frame.getClassName();
+            if (type.equals(JEDIS_OUTPUT)) {
+                return true;
+            }
+            if (type.equals(JEDIS_INPUT)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Jedis's own streams over the socket: the frame that tells a write from a read. */
+    private static final String JEDIS_OUTPUT = "redis.clients.jedis.util.RedisOutputStream";
+    private static final String JEDIS_INPUT = "redis.clients.jedis.util.RedisInputStream";
 
     static boolean noScript(JedisException e) {
         return e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT");
