@@ -45,7 +45,11 @@ public final class LinkProxy implements AutoCloseable {
     }
 
     public String url() {
-        return "redis://127.0.0.1:" + server.getLocalPort();
+        return "redis://127.0.0.1:" + port();
+    }
+
+    public int port() {
+        return server.getLocalPort();
     }
 
     /** Resets every relayed connection and refuses new ones until {@link #restore()}; held answers are lost. */
@@ -68,6 +72,15 @@ public final class LinkProxy implements AutoCloseable {
      */
     public void holdAnswersTo(String text) {
         holdMarker = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Resets only the connections that hold an answer back (the answers are lost) and holds no more:
+     * the link stays up, and a client that sends the same command again on a new connection is answered.
+     */
+    public void dropHeldAnswers() {
+        holdMarker = null;
+        relays.stream().filter(r -> r.holding).forEach(Relay::reset);
     }
 
     /** Wedges every subscriber connection, present and future, until {@link #releaseSubscribers()}. */

@@ -5,9 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import redis.clients.jedis.Jedis;
 
 /**
  * A three-master Redis Cluster of real {@code redis-server} processes on free loopback ports, made
@@ -19,6 +22,7 @@ public final class RedisClusterNodes implements AutoCloseable {
     private static final String CLI = System.getenv().getOrDefault("REDIS_CLI", "redis-cli");
 
     private final List<RedisServer> nodes = new ArrayList<>();
+    private final List<LinkProxy> proxies = new ArrayList<>();
 
     private RedisClusterNodes() {
     }
@@ -38,13 +42,66 @@ public final class RedisClusterNodes implements AutoCloseable {
         }
     }
 
+    /**
+     * The same cluster with each node behind a {@link LinkProxy} whose port the node announces as its
+     * own ({@code cluster-announce-port}): clients find the proxies in the slot map and in redirects,
+     * so every client connection to a node goes through one, and a test can cut it or hold answers
+     * back. The cluster bus still runs node to node.
+     */
+    public static RedisClusterNodes startBehindProxies(int masters) {
+        RedisClusterNodes cluster = start(masters);
+        try {
+            Set<Integer> proxyPorts = new HashSet<>();
+            for (RedisServer node : cluster.nodes) {
+                LinkProxy proxy = new LinkProxy(node.port());
+                cluster.proxies.add(proxy);
+                proxyPorts.add(proxy.port());
+                try (Jedis jedis = new Jedis("127.0.0.1", node.port())) {
+                    jedis.configSet("cluster-announce-port", Integer.toString(proxy.port()));
+                }
+            }
+            Await.until(Duration.ofSeconds(60), "every node to know every node by its proxy",
+                    () -> cluster.nodes.stream().allMatch(n -> proxyPorts.containsAll(announcedPorts(n))));
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
     public List<RedisServer> nodes() {
         return nodes;
     }
 
-    /** Every node as a seed URL, comma-separated (the form {@code redis.url} takes in cluster mode). */
+    /** The nodes' proxies, in the order of {@link #nodes()}; empty unless {@link #startBehindProxies}. */
+    public List<LinkProxy> proxies() {
+        return proxies;
+    }
+
+    /**
+     * Every node (or its proxy) as a seed URL, comma-separated (the form {@code redis.url} takes in
+     * cluster mode).
+     */
     public String url() {
+        if (!proxies.isEmpty()) {
+            return proxies.stream().map(LinkProxy::url).collect(Collectors.joining(","));
+        }
         return nodes.stream().map(RedisServer::url).collect(Collectors.joining(","));
+    }
+
+    /** The client ports a node gives for every node it knows ({@code CLUSTER NODES}: ip:port@busport). */
+    private static Set<Integer> announcedPorts(RedisServer node) {
+        try (Jedis jedis = new Jedis("127.0.0.1", node.port())) {
+            Set<Integer> ports = new HashSet<>();
+            for (String line : jedis.clusterNodes().split("\n")) {
+                String[] fields = line.trim().split(" ");
+                if (fields.length > 1) {
+                    String address = fields[1].split("@")[0];
+                    ports.add(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+                }
+            }
+            return ports;
+        }
     }
 
     private void create() {
@@ -87,6 +144,7 @@ public final class RedisClusterNodes implements AutoCloseable {
 
     @Override
     public void close() {
+        proxies.forEach(LinkProxy::close);
         nodes.forEach(RedisServer::close);
     }
 }

@@ -71,8 +71,10 @@ final class RedisConnector implements AutoCloseable {
         try {
             ClusterConnectionProvider provider = new ClusterConnectionProvider(seeds, commandConfig, poolConfig);
             clusterProvider = provider;
+            // Jedis's defaults: three attempts, within three command timeouts.
             commands = RedisClusterClient.builder().nodes(seeds).connectionProvider(provider).clientConfig(commandConfig)
-                    .maxAttempts(3).build();
+                    .commandExecutor(new NoResendClusterExecutor(provider, 3, settings.endpoint().timeout().multipliedBy(3)))
+                    .build();
             return commands;
         } catch (JedisException e) {
             throw e instanceof JedisConnectionException ce ? ce

@@ -53,34 +53,49 @@ final class RedisFailures {
         if (e instanceof JedisDataException) {
             return PublishFailure.UNREACHABLE; // Redis answered "not now" (LOADING, OOM...): not run
         }
-        java.io.IOException io = null;
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof java.util.NoSuchElementException) {
                 return PublishFailure.NOT_SENT_BUSY; // the pool's wait for a connection ran out
             }
+        }
+        return mayHaveRun(e, oneCommand) ? PublishFailure.OUTCOME_UNKNOWN : PublishFailure.UNREACHABLE;
+    }
+
+    /**
+     * Whether the command(s) a connection failure interrupted may have reached Redis whole, and so
+     * may have run: not when no connection was made, yes when the answer was lost (a read timeout,
+     * the connection closed or reset after the command went out).
+     *
+     * @param oneCommand true for one command; false for a pipeline, whose first commands may have
+     *                   gone through whole before a write failed
+     */
+    static boolean mayHaveRun(JedisException e, boolean oneCommand) {
+        if (e instanceof AnswerLostException) {
+            return true;
+        }
+        java.io.IOException io = null;
+        for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException) {
-                return PublishFailure.UNREACHABLE;
+                return false;
             }
             if (c instanceof java.net.SocketTimeoutException) {
                 // A connect timeout sent nothing; a read timeout left a sent command unanswered.
-                return String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect")
-                        ? PublishFailure.UNREACHABLE : PublishFailure.OUTCOME_UNKNOWN;
+                return !String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect");
             }
             if (c instanceof java.io.IOException found && io == null) {
                 io = found;
             }
-        }
-        if (String.valueOf(e.getMessage()).contains("Unexpected end of stream")) {
-            return PublishFailure.OUTCOME_UNKNOWN; // the connection closed before the answer
+            if (String.valueOf(c.getMessage()).contains("Unexpected end of stream")) {
+                return true; // the connection closed before the answer
+            }
         }
         if (io == null) {
-            return PublishFailure.UNREACHABLE; // no connection at all: a cluster's slot map, a closed client
+            return false; // no connection at all: a cluster's slot map, a closed client
         }
         // An established connection failed (reset, broken pipe). Failing while writing one command, it
         // did not reach Redis whole, and Redis runs only a whole command: not run. Failing anywhere
-        // else, the command was sent and its answer lost with the connection: Redis may have run it,
-        // and a local delivery under another id would deliver it twice.
-        return oneCommand && failedWriting(io) ? PublishFailure.UNREACHABLE : PublishFailure.OUTCOME_UNKNOWN;
+        // else, the command was sent and its answer lost with the connection: Redis may have run it.
+        return !(oneCommand && failedWriting(io));
     }
 
     /** True when the I/O failure came from Jedis writing a command, not from reading an answer. */

@@ -131,4 +131,44 @@ class RedisClusterIT {
         }
     }
 
+    /**
+     * A publish whose answer is lost (the node ran the script, then the connection was reset before
+     * the answer came back) is not sent again. Jedis retries a cluster command after any connection
+     * failure, and a retried publish appended the event a second time, under another id. The broker
+     * says the outcome is unknown; the history holds the event once, and the next publish goes on.
+     */
+    @Test
+    void aPublishWhoseAnswerIsLostIsNotSentAgain() throws Exception {
+        try (RedisClusterNodes proxied = RedisClusterNodes.startBehindProxies(3);
+             TestBrokers brokers = new TestBrokers();
+             RedisClusterClient reader = RedisClusterClient.create(
+                     new HostAndPort("127.0.0.1", proxied.nodes().get(0).port()))) {
+            String prefix = TestBrokers.prefix("lost");
+            RedisBroker a = brokers.start(proxied.url(), prefix, new Recorder(), Map.of("gateway.redis.cluster", "true"));
+            String channel = "job:lost-answer";
+            String stream = prefix + "h:{" + channel + "}";
+            a.publish(Drafts.progress(channel, 0), brokers.policy()); // the script is on the channel's node now
+            String tag = "answer-lost-" + System.nanoTime();
+            proxied.proxies().forEach(p -> p.holdAnswersTo(tag));
+            java.util.concurrent.CompletableFuture<ChannelEvent> publishing = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> a.publish(Drafts.of(channel, "note", "{\"tag\":\"" + tag + "\"}"), brokers.policy()));
+            try {
+                io.realtime.gateway.testsupport.Await.until(WAIT, "the node ran the publish", () -> reader.xlen(stream) == 2);
+            } finally {
+                proxied.proxies().forEach(io.realtime.gateway.testsupport.LinkProxy::dropHeldAnswers);
+            }
+            Throwable outcome = null;
+            try {
+                publishing.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                outcome = e.getCause();
+            }
+            assertEquals(2, reader.xlen(stream), "the event once in history, not sent again after its answer was lost");
+            org.junit.jupiter.api.Assertions.assertInstanceOf(io.realtime.gateway.event.UnavailableException.class,
+                    outcome, String.valueOf(outcome));
+            assertTrue(outcome.getMessage().contains("may or may not have been published"), outcome.getMessage());
+            a.publish(Drafts.progress(channel, 2), brokers.policy());
+            assertEquals(3, reader.xlen(stream));
+        }
+    }
 }
