@@ -77,10 +77,10 @@ public final class RedisBroker implements Broker {
         this.settings = settings;
         this.codec = codec;
         this.meters = meters;
-        this.connector = new RedisConnector(settings);
+        LuaScript publish = new LuaScript("/redis/publish.lua");
+        this.connector = new RedisConnector(settings, java.util.Set.of(publish.sha()));
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
-        this.publisher = new RedisPublisher(connector, keys, new LuaScript("/redis/publish.lua"),
-                idempotency.window());
+        this.publisher = new RedisPublisher(connector, keys, publish, idempotency.window());
         SkippedEntries skipped = new SkippedEntries();
         this.history = new StreamHistory(connector, keys, new LuaScript("/redis/history.lua"), skipped);
         this.subscriber = new RedisSubscriber(settings, connector, keys, history, skipped, policies, fanOut, gapFound, longRunning,

@@ -28,13 +28,19 @@ final class RedisConnector implements AutoCloseable {
     private final JedisClientConfig linkConfig;
     private final Set<HostAndPort> seeds = new LinkedHashSet<>();
     private final ConnectionPoolConfig poolConfig;
+    private final Set<String> notResent;
     /** Standalone: built at once (its pool connects lazily). Cluster: built on first use. */
     private volatile UnifiedJedis commands;
     private volatile ClusterConnectionProvider clusterProvider;
     private boolean closed;
 
-    RedisConnector(RedisSettings settings) {
+    /**
+     * @param notResent the SHA1s of the scripts a Redis Cluster client must not send again once they
+     *                  may have run (the publish script: sent twice, it appends the event twice)
+     */
+    RedisConnector(RedisSettings settings, Set<String> notResent) {
         this.settings = settings;
+        this.notResent = notResent;
         RedisEndpoint endpoint = settings.endpoint();
         seeds.addAll(RedisClients.seeds(endpoint));
         this.commandConfig = RedisClients.config(endpoint, "rt-gateway");
@@ -73,7 +79,8 @@ final class RedisConnector implements AutoCloseable {
             clusterProvider = provider;
             // Jedis's defaults: three attempts, within three command timeouts.
             commands = RedisClusterClient.builder().nodes(seeds).connectionProvider(provider).clientConfig(commandConfig)
-                    .commandExecutor(new NoResendClusterExecutor(provider, 3, settings.endpoint().timeout().multipliedBy(3)))
+                    .commandExecutor(new NoResendClusterExecutor(provider, 3, settings.endpoint().timeout().multipliedBy(3),
+                            notResent))
                     .build();
             return commands;
         } catch (JedisException e) {

@@ -193,7 +193,7 @@ public final class PubSubClientBench {
     private static Client link(String url, List<String> channels, Consumer<String> onMessage,
                                Consumer<Exception> onDown, ScheduledExecutorService pinger) throws InterruptedException {
         RedisSettings settings = TestBrokers.settings(url, Map.of());
-        RedisConnector connector = new RedisConnector(settings);
+        RedisConnector connector = new RedisConnector(settings, java.util.Set.of());
         URI uri = URI.create(url);
         List<ChannelState> states = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (String c : channels) {
