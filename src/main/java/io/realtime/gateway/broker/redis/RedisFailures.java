@@ -92,29 +92,36 @@ final class RedisFailures {
         if (io == null) {
             return false; // no connection at all: a cluster's slot map, a closed client
         }
-        // An established connection failed (reset, broken pipe). Failing while writing one command, it
-        // did not reach Redis whole, and Redis runs only a whole command: not run. Failing anywhere
-        // else, the command was sent and its answer lost with the connection: Redis may have run it.
-        return !(oneCommand && failedWriting(io));
+        // A connection failed (reset, broken pipe). While it was being set up (HELLO, AUTH, CLIENT
+        // SETNAME), nothing of ours was sent. While one command was being written, it did not reach
+        // Redis whole, and Redis runs only a whole command: not run. Anywhere else, the command was
+        // sent and its answer lost with the connection: Redis may have run it.
+        return !neverSentWhole(io, oneCommand);
     }
 
-    /** True when the I/O failure came from Jedis writing a command, not from reading an answer. */
-    private static boolean failedWriting(java.io.IOException io) {
+    /**
+     * True when the I/O failure's own frames show that nothing was sent whole: Jedis was setting the
+     * connection up, or (one command) writing it and not yet reading.
+     */
+    private static boolean neverSentWhole(java.io.IOException io, boolean oneCommand) {
+        boolean writing = false;
+        boolean reading = false;
         for (StackTraceElement frame : io.getStackTrace()) {
             String type = frame.getClassName();
-            if (type.equals(JEDIS_OUTPUT)) {
+            if (type.equals(JEDIS_CONNECTION) && frame.getMethodName().equals(JEDIS_SET_UP)) {
                 return true;
             }
-            if (type.equals(JEDIS_INPUT)) {
-                return false;
-            }
+            writing |= type.equals(JEDIS_OUTPUT);
+            reading |= type.equals(JEDIS_INPUT);
         }
-        return false;
+        return oneCommand && writing && !reading;
     }
 
-    /** Jedis's own streams over the socket: the frame that tells a write from a read. */
+    /** Jedis's own frames that tell a write from a read, and a connection being set up (Jedis 8). */
     private static final String JEDIS_OUTPUT = "redis.clients.jedis.util.RedisOutputStream";
     private static final String JEDIS_INPUT = "redis.clients.jedis.util.RedisInputStream";
+    private static final String JEDIS_CONNECTION = "redis.clients.jedis.Connection";
+    private static final String JEDIS_SET_UP = "initializeFromClientConfig";
 
     static boolean noScript(JedisException e) {
         return e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT");

@@ -16,8 +16,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * How a failed publish is read, from the failures a real Jedis meets on real loopback sockets: a
- * server that resets the connection after taking the command (the answer lost: it may have run) and
- * one that resets it before the command is through (not run). The first is what the link-cut fault
+ * server that resets the connection after taking the command (the answer lost: it may have run), one
+ * that resets it before the command is through, or while the connection is set up (not run). The first is what the link-cut fault
  * gave; read as "unreachable", the instance delivered the event locally as well.
  */
 class RedisFailuresTest {
@@ -45,6 +45,29 @@ class RedisFailuresTest {
         assertEquals(PublishFailure.UNREACHABLE, RedisFailures.ofPublish(e, true), String.valueOf(e));
         // A pipeline's first commands may have gone through whole before its write failed.
         assertEquals(PublishFailure.OUTCOME_UNKNOWN, RedisFailures.ofPublish(e, false), String.valueOf(e));
+    }
+
+    @Test
+    void aConnectionResetWhileItWasSetUpSentNothing() throws Exception {
+        // A client that names itself: CLIENT SETNAME goes out first, and its answer is lost.
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> serving = CompletableFuture.runAsync(() -> {
+                try {
+                    Socket s = server.accept();
+                    s.getInputStream().read(new byte[64]);
+                    reset(s);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            JedisConnectionException e = assertThrows(JedisConnectionException.class, () -> new Jedis(
+                    new redis.clients.jedis.HostAndPort("127.0.0.1", server.getLocalPort()),
+                    redis.clients.jedis.DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).clientName("named")
+                            .clientSetInfoConfig(redis.clients.jedis.ClientSetInfoConfig.DISABLED).build()));
+            serving.get(30, TimeUnit.SECONDS);
+            assertEquals(PublishFailure.UNREACHABLE, RedisFailures.ofPublish(e, true), String.valueOf(e));
+            assertEquals(PublishFailure.UNREACHABLE, RedisFailures.ofPublish(e, false), String.valueOf(e));
+        }
     }
 
     @Test
