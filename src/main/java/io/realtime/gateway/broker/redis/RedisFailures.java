@@ -70,51 +70,39 @@ final class RedisFailures {
      *                   gone through whole before a write failed
      */
     static boolean mayHaveRun(JedisException e, boolean oneCommand) {
-        if (e instanceof AnswerLostException) {
-            return true;
-        }
-        java.io.IOException io = null;
+        Throwable root = e;
         for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof AnswerLostException) {
+                return true;
+            }
             if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException) {
                 return false;
             }
-            if (c instanceof java.net.SocketTimeoutException) {
-                // A connect timeout sent nothing; a read timeout left a sent command unanswered.
-                return !String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect");
-            }
-            if (c instanceof java.io.IOException found && io == null) {
-                io = found;
-            }
-            if (String.valueOf(c.getMessage()).contains("Unexpected end of stream")) {
-                return true; // the connection closed before the answer
-            }
+            root = c;
         }
-        if (io == null) {
+        boolean endOfStream = String.valueOf(root.getMessage()).contains("Unexpected end of stream");
+        if (!(root instanceof java.io.IOException) && !endOfStream) {
             return false; // no connection at all: a cluster's slot map, a closed client
         }
-        // A connection failed (reset, broken pipe). While it was being set up (HELLO, AUTH, CLIENT
-        // SETNAME), nothing of ours was sent. While one command was being written, it did not reach
-        // Redis whole, and Redis runs only a whole command: not run. Anywhere else, the command was
-        // sent and its answer lost with the connection: Redis may have run it.
-        return !neverSentWhole(io, oneCommand);
-    }
-
-    /**
-     * True when the I/O failure's own frames show that nothing was sent whole: Jedis was setting the
-     * connection up, or (one command) writing it and not yet reading.
-     */
-    private static boolean neverSentWhole(java.io.IOException io, boolean oneCommand) {
+        // Where the connection failed, from Jedis's own frames at the point of failure.
         boolean writing = false;
         boolean reading = false;
-        for (StackTraceElement frame : io.getStackTrace()) {
+        for (StackTraceElement frame : root.getStackTrace()) {
             String type = frame.getClassName();
             if (type.equals(JEDIS_CONNECTION) && frame.getMethodName().equals(JEDIS_SET_UP)) {
-                return true;
+                return false; // the connection was being set up (HELLO, AUTH, CLIENT SETNAME): nothing of ours sent
             }
             writing |= type.equals(JEDIS_OUTPUT);
             reading |= type.equals(JEDIS_INPUT);
         }
-        return oneCommand && writing && !reading;
+        if (root instanceof java.net.SocketTimeoutException) {
+            // A connect timeout sent nothing; a read timeout left a sent command unanswered.
+            return !String.valueOf(root.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect");
+        }
+        // Reset, broken pipe, closed. While one command was being written, it did not reach Redis whole,
+        // and Redis runs only a whole command: not run. Anywhere else the command was sent and its
+        // answer lost with the connection: Redis may have run it.
+        return endOfStream || !(oneCommand && writing && !reading);
     }
 
     /** Jedis's own frames that tell a write from a read, and a connection being set up (Jedis 8). */

@@ -71,6 +71,33 @@ class RedisFailuresTest {
     }
 
     @Test
+    void anAnswerThatNeverCameMayHaveRunUnlessTheConnectionWasBeingSetUp() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 2, InetAddress.getLoopbackAddress())) {
+            // Takes every connection and never answers: each client's read times out.
+            CompletableFuture.runAsync(() -> {
+                java.util.List<Socket> held = new java.util.ArrayList<>();
+                try {
+                    while (true) {
+                        held.add(server.accept());
+                    }
+                } catch (IOException e) {
+                    held.forEach(RedisFailuresTest::closeQuietly); // the test is over
+                }
+            });
+            var quiet = redis.clients.jedis.DefaultJedisClientConfig.builder().socketTimeoutMillis(300)
+                    .clientSetInfoConfig(redis.clients.jedis.ClientSetInfoConfig.DISABLED);
+            redis.clients.jedis.HostAndPort address = new redis.clients.jedis.HostAndPort("127.0.0.1", server.getLocalPort());
+            Jedis plain = new Jedis(address, quiet.build());
+            JedisConnectionException sent = assertThrows(JedisConnectionException.class, () -> plain.set("k", "v"));
+            assertEquals(PublishFailure.OUTCOME_UNKNOWN, RedisFailures.ofPublish(sent, true), String.valueOf(sent));
+            closeBroken(plain);
+            JedisConnectionException settingUp = assertThrows(JedisConnectionException.class,
+                    () -> new Jedis(address, quiet.clientName("named").build()));
+            assertEquals(PublishFailure.UNREACHABLE, RedisFailures.ofPublish(settingUp, true), String.valueOf(settingUp));
+        }
+    }
+
+    @Test
     void nothingListeningIsUnreachable() throws Exception {
         int port;
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -114,6 +141,14 @@ class RedisFailuresTest {
             jedis.close();
         } catch (JedisConnectionException e) {
             // its socket is gone already
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // closing anyway
         }
     }
 
