@@ -25,6 +25,8 @@ import java.util.logging.Logger;
 public class GatewayEndpoint {
 
     private static final Logger LOG = Logger.getLogger(GatewayEndpoint.class.getName());
+    /** How long Liberty's close waits for our write in flight: as long as its own close waits for one (5.5 s). */
+    private static final long CLOSE_WRITE_WAIT_MS = 5_500;
 
     @Inject
     WebSocketSessions sessions;
@@ -62,8 +64,11 @@ public class GatewayEndpoint {
         // Whoever closed it (client, or the server: 1013 too slow, 1009 too big, 1001 going away).
         meters.websocketClosed(codeLabel(reason.getCloseCode().getCode()));
         WebSocketConnection connection = sessions.connection(session);
-        if (connection != null) {
+        if (connection != null && !connection.isClosed()) {
+            // Liberty closes it (the client's close frame, or its read side failed): it writes its close
+            // frame once this returns, so our write in flight must be over by then.
             connection.close(ClientConnection.CloseCause.CLIENT, "closed by client: " + reason.getCloseCode().getCode());
+            connection.awaitWriteSettled(CLOSE_WRITE_WAIT_MS);
         }
     }
 

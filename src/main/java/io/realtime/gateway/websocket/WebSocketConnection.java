@@ -17,6 +17,9 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -48,6 +51,8 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
      * one at a time, so a field suffices.
      */
     private JsonValue subscribeRef;
+    /** The batch being written, until it completed or failed. */
+    private volatile CompletableFuture<?> inFlight = CompletableFuture.completedFuture(null);
 
     WebSocketConnection(Session session, WebSocketWiring wiring, ConnectionContext context, Caller caller,
                         String address) {
@@ -165,7 +170,10 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
         if (!session.isOpen()) {
             return CompletableFuture.failedFuture(new IllegalStateException("session closed"));
         }
-        CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
+        // The chain is built on a stage completed only once it is recorded as the write in flight, so
+        // that Liberty's own close (see awaitWriteSettled) never misses a write that has begun.
+        CompletableFuture<Void> start = new CompletableFuture<>();
+        CompletableFuture<?> chain = start;
         // Messages of the frame being gathered: [from, to) in the batch, `chars` long with separators.
         int from = -1;
         int chars = 0;
@@ -196,7 +204,32 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
             chain = chain.thenCompose(v -> sendText(text));
         }
         int delivered = events;
-        return chain.thenRun(() -> delivered(delivered));
+        CompletableFuture<Void> written = chain.thenRun(() -> delivered(delivered));
+        inFlight = written;
+        start.complete(null);
+        return written;
+    }
+
+    /**
+     * Waits, at most {@code boundMs}, until the write on the wire (if any) has completed or failed.
+     * For a close Liberty starts itself when the read side fails (the client reset the connection):
+     * its {@code WsocConnLink.close} calls {@code @OnClose} and then writes the close frame
+     * synchronously, without the wait for a write in progress that its other close paths make
+     * ({@code okToWrite}, {@code waitToClose}). Its TCP write context holds one request's state, so a
+     * close frame written over our pending write can lose its completion and wait for good
+     * (faults/LeakSoakIT: one executor thread lost, a stop held for its whole quiesce). Nothing new
+     * starts meanwhile: Liberty marks the session closed before it calls {@code @OnClose}.
+     */
+    void awaitWriteSettled(long boundMs) {
+        try {
+            inFlight.handle((ok, error) -> null).get(boundMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.fine(() -> "a write to a closing WebSocket did not settle within " + boundMs + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e); // handle() never fails
+        }
     }
 
     /** The texts of batch[from, to) one per line, pings left out; a lone message as it is. */
