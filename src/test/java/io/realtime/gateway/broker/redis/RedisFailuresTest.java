@@ -11,6 +11,11 @@ import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
@@ -61,9 +66,7 @@ class RedisFailuresTest {
                 }
             });
             JedisConnectionException e = assertThrows(JedisConnectionException.class, () -> new Jedis(
-                    new redis.clients.jedis.HostAndPort("127.0.0.1", server.getLocalPort()),
-                    redis.clients.jedis.DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000).clientName("named")
-                            .clientSetInfoConfig(redis.clients.jedis.ClientSetInfoConfig.DISABLED).build()));
+                    local(server.getLocalPort()), quiet(30_000).clientName("named").build()));
             serving.get(30, TimeUnit.SECONDS);
             assertEquals(PublishFailure.UNREACHABLE, RedisFailures.ofPublish(e, true), String.valueOf(e));
             assertEquals(PublishFailure.UNREACHABLE, RedisFailures.ofPublish(e, false), String.valueOf(e));
@@ -75,7 +78,7 @@ class RedisFailuresTest {
         try (ServerSocket server = new ServerSocket(0, 2, InetAddress.getLoopbackAddress())) {
             // Takes every connection and never answers: each client's read times out.
             CompletableFuture.runAsync(() -> {
-                java.util.List<Socket> held = new java.util.ArrayList<>();
+                List<Socket> held = new ArrayList<>();
                 try {
                     while (true) {
                         held.add(server.accept());
@@ -84,15 +87,13 @@ class RedisFailuresTest {
                     held.forEach(RedisFailuresTest::closeQuietly); // the test is over
                 }
             });
-            var quiet = redis.clients.jedis.DefaultJedisClientConfig.builder().socketTimeoutMillis(300)
-                    .clientSetInfoConfig(redis.clients.jedis.ClientSetInfoConfig.DISABLED);
-            redis.clients.jedis.HostAndPort address = new redis.clients.jedis.HostAndPort("127.0.0.1", server.getLocalPort());
-            Jedis plain = new Jedis(address, quiet.build());
+            HostAndPort address = local(server.getLocalPort());
+            Jedis plain = new Jedis(address, quiet(300).build());
             JedisConnectionException sent = assertThrows(JedisConnectionException.class, () -> plain.set("k", "v"));
             assertEquals(PublishFailure.OUTCOME_UNKNOWN, RedisFailures.ofPublish(sent, true), String.valueOf(sent));
             closeBroken(plain);
             JedisConnectionException settingUp = assertThrows(JedisConnectionException.class,
-                    () -> new Jedis(address, quiet.clientName("named").build()));
+                    () -> new Jedis(address, quiet(300).clientName("named").build()));
             assertEquals(PublishFailure.UNREACHABLE, RedisFailures.ofPublish(settingUp, true), String.valueOf(settingUp));
         }
     }
@@ -131,9 +132,17 @@ class RedisFailuresTest {
 
     /** A client that sends nothing before the command under test (no HELLO, no CLIENT SETINFO). */
     private static Jedis plain(int port) {
-        return new Jedis(new redis.clients.jedis.HostAndPort("127.0.0.1", port),
-                redis.clients.jedis.DefaultJedisClientConfig.builder().socketTimeoutMillis(30_000)
-                        .clientSetInfoConfig(redis.clients.jedis.ClientSetInfoConfig.DISABLED).build());
+        return new Jedis(local(port), quiet(30_000).build());
+    }
+
+    /** A client set-up that sends nothing of its own (a client name, if one is added, is sent first). */
+    private static DefaultJedisClientConfig.Builder quiet(int readTimeoutMs) {
+        return DefaultJedisClientConfig.builder().socketTimeoutMillis(readTimeoutMs)
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+    }
+
+    private static HostAndPort local(int port) {
+        return new HostAndPort("127.0.0.1", port);
     }
 
     private static void closeBroken(Jedis jedis) {
