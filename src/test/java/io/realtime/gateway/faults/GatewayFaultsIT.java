@@ -230,6 +230,9 @@ class GatewayFaultsIT {
     @Order(5)
     void aLocalIdIsOrderedApartAndAResumeFromItIsAReset() throws Exception {
         String channel = "job:local-id-" + System.currentTimeMillis() % 100_000;
+        // The test before cut instance 0's link too: "before" must be a cluster event, not a local fallback.
+        awaitReachesRedis(0);
+        awaitReachesRedis(1);
         try (WsTestClient live = WsTestClient.connect(wsUri(0))) {
             live.subscribe(channel, null, WAIT);
             String before = cluster.http(0).publish(channel, "tick", "{\"n\":0}");
@@ -259,8 +262,7 @@ class GatewayFaultsIT {
             assertEquals(after, live.next("event", WAIT).getString("id"));
             // The link may be back before the next liveness ping tells the broker that commands reach
             // Redis again; until then a history read answers from this instance's position alone.
-            io.realtime.gateway.testsupport.Await.until(WAIT, "instance 0 reaches Redis again",
-                    () -> cluster.http(0).stats().getJsonObject("broker").getBoolean("connected"));
+            awaitReachesRedis(0);
 
             for (int on = 0; on < 2; on++) {
                 try (WsTestClient resumed = WsTestClient.connect(wsUri(on))) {
@@ -278,6 +280,12 @@ class GatewayFaultsIT {
                 }
             }
         }
+    }
+
+    /** Until the instance's broker says commands reach Redis (its liveness ping has seen the link back). */
+    private static void awaitReachesRedis(int on) {
+        io.realtime.gateway.testsupport.Await.until(WAIT, "instance " + on + " reaches Redis",
+                () -> cluster.http(on).stats().getJsonObject("broker").getBoolean("connected"));
     }
 
     private static java.net.URI wsUri(int on) {
