@@ -134,7 +134,8 @@ class CouncilIT {
         assertEquals(String.join("", StandInProviders.ANTHROPIC_TEXT), text.get("anthropic").toString());
         assertEquals(String.join("", StandInProviders.GEMINI_TEXT), text.get("gemini").toString());
         assertEquals(List.of("anthropic", "cut", "gemini", "openai", "perplexity", "retried", "stalled"),
-                text.keySet().stream().sorted().toList(), "tokens of every model that sent text");
+                text.keySet().stream().sorted().toList(), () -> "tokens of every model that sent text; the events: "
+                        + events.stream().map(f -> f.event() + " " + f.json().getJsonObject("data")).toList());
         for (String a : List.of("openai", "anthropic", "gemini")) {
             for (String b : List.of("openai", "anthropic", "gemini")) {
                 assertTrue(span.get(a)[0] < span.get(b)[1], a + " starts before " + b + " ends: interleaved");
