@@ -7,20 +7,21 @@ import io.realtime.gateway.event.EventId;
 import io.realtime.gateway.testsupport.Await;
 import io.realtime.gateway.testsupport.GatewayHttp;
 import io.realtime.gateway.testsupport.GatewayProcess;
+import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.ProcessProbe;
+import io.realtime.gateway.testsupport.SharedGateway;
 import io.realtime.gateway.testsupport.SseFrame;
 import io.realtime.gateway.testsupport.SseTestClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The channel core under the load that stopped it (issue 25): many render-progress streams that
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * background streams got every event in order, the gateway's threads are not deadlocked, and its
  * log holds no stack trace and nothing at SEVERE.
  */
+@OwnServers
 class StreamsEndingUnderLoadIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -51,20 +53,17 @@ class StreamsEndingUnderLoadIT {
     private static final Pattern TROUBLE = Pattern.compile(
             "(?m)^.*(Exception in thread|ConcurrentModificationException|SEVERE|\\[ERROR|^\\s*(\\[err\\]\\s*)?at [a-z]+\\.).*$");
 
+    /** The delivery-bound classes' shared gateway: 1 s heartbeats, so that a closed stream is noticed soon. */
+    @RegisterExtension
+    static final SharedGateway SHARED = SharedGateway.with(SharedGateway.SHORT_KEEPALIVES);
+
     private static GatewayProcess gateway;
     private static GatewayHttp http;
 
     @BeforeAll
-    static void start() throws Exception {
-        gateway = GatewayProcess.start(Map.of("GATEWAY_SSE_HEARTBEAT_SECONDS", "2"));
-        http = new GatewayHttp("http://localhost:" + gateway.httpPort());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
+    static void start() {
+        gateway = SHARED.process();
+        http = SHARED.http();
     }
 
     /** A stream of a channel of its own, and a thread recording the ids of the events it gets. */
@@ -144,8 +143,9 @@ class StreamsEndingUnderLoadIT {
             b.client.close();
         }
         new ProcessProbe(gateway.pid()).assertNoDeadlock("after the streams ended");
-        List<String> trouble = TROUBLE.matcher(gateway.log()).results().map(m -> m.group()).limit(20).toList();
-        assertEquals(List.of(), trouble, "the gateway's log:\n" + gateway.log());
+        String log = SHARED.logSinceLease();
+        List<String> trouble = TROUBLE.matcher(log).results().map(m -> m.group()).limit(20).toList();
+        assertEquals(List.of(), trouble, "the gateway's log (this class's part):\n" + log);
     }
 
     /**

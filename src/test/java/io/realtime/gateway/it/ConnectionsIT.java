@@ -12,25 +12,26 @@ import io.realtime.gateway.testsupport.GatewayProcess;
 import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.RawSse;
 import io.realtime.gateway.testsupport.RawWebSocket;
+import io.realtime.gateway.testsupport.SharedGateway;
 import io.realtime.gateway.testsupport.SseFrame;
 import io.realtime.gateway.testsupport.SseTestClient;
 import io.realtime.gateway.testsupport.WsTestClient;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Connections coming and going, as stats (DESIGN §8) and the keep-alives (§5 heartbeat, §6 pings)
- * see them. A gateway of its own with 1 s SSE heartbeats and 2 s WebSocket pings, so that a client
- * that went away is noticed within seconds and the counts are this class's alone.
+ * see them. On the delivery-bound classes' shared gateway ({@link SharedGateway#SHORT_KEEPALIVES}: 1 s SSE
+ * heartbeats and WebSocket pings), so that a client that went away is noticed within seconds; each test
+ * starts once the gateway has no connection left, so the counts are its own.
  */
 @OwnServers
 class ConnectionsIT {
@@ -39,22 +40,21 @@ class ConnectionsIT {
     /** A few heartbeats or ping timeouts, with room for a loaded machine. */
     private static final Duration NOTICED = Duration.ofSeconds(20);
 
+    @RegisterExtension
+    static final SharedGateway SHARED = SharedGateway.with(SharedGateway.SHORT_KEEPALIVES);
+    /** The shared gateway's WebSocket ping interval. */
+    private static final long PING_MS =
+            Long.parseLong(SharedGateway.SHORT_KEEPALIVES.get("GATEWAY_WS_PING_SECONDS")) * 1000;
+
     private static GatewayProcess gateway;
     private static GatewayHttp http;
     private static URI ws;
 
     @BeforeAll
-    static void start() throws Exception {
-        gateway = GatewayProcess.start(Map.of("GATEWAY_SSE_HEARTBEAT_SECONDS", "1", "GATEWAY_WS_PING_SECONDS", "2"));
-        http = new GatewayHttp("http://localhost:" + gateway.httpPort());
-        ws = URI.create("ws://localhost:" + gateway.httpPort() + "/ws");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
+    static void start() {
+        gateway = SHARED.process();
+        http = SHARED.http();
+        ws = SHARED.ws();
     }
 
     /** Each test starts from no connection: the previous test's clients have been noticed gone. */
@@ -152,13 +152,14 @@ class ConnectionsIT {
             Await.until(WAIT, "both connected", () -> http.stat("connections.websocket"), n -> n == 2);
             Await.until(NOTICED, "the silent one closed", () -> http.stat("connections.websocket"), n -> n == 1);
             long silentFor = (System.nanoTime() - connected) / 1_000_000;
-            assertTrue(silentFor >= 4_000, "closed after two missed 2 s pings, not before: " + silentFor + " ms");
+            assertTrue(silentFor >= 2 * PING_MS, "closed after two missed pings (" + PING_MS + " ms apart), not before: "
+                    + silentFor + " ms");
 
             RawWebSocket.Frame close = silent.awaitClose(WAIT);
             assertNotNull(close, "a close frame after the pings: " + close);
             assertEquals(1001, close.closeCode());
 
-            // Open as long as the silent one took to be closed (past the 5 s timeout), and a while
+            // Open as long as the silent one took to be closed (past the ping timeout), and a while
             // longer: the answering client is still there.
             assertThrows(TimeoutException.class, () -> answering.closed().get(3, TimeUnit.SECONDS),
                     () -> "closed: " + answering.closed().getNow(null));

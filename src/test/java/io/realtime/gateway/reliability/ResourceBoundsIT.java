@@ -11,6 +11,7 @@ import io.realtime.gateway.testsupport.Problems;
 import io.realtime.gateway.testsupport.PrometheusText;
 import io.realtime.gateway.testsupport.RawSse;
 import io.realtime.gateway.testsupport.RawWebSocket;
+import io.realtime.gateway.testsupport.SharedGateway;
 import io.realtime.gateway.testsupport.SseTestClient;
 import io.realtime.gateway.testsupport.WsTestClient;
 import jakarta.json.JsonObject;
@@ -19,12 +20,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What one client can take from the server, whatever it does: a resume is paced to its reading and
@@ -36,27 +36,20 @@ import org.junit.jupiter.api.Test;
 class ResourceBoundsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final int QUEUE = 256;
+    /**
+     * The delivery-bound classes' shared gateway: a queue of 64 frames, a replay cut off after 2 s without
+     * room, 1 s heartbeats and pings (a client that vanished is noticed quickly).
+     */
+    @RegisterExtension
+    static final SharedGateway SHARED = SharedGateway.with(SharedGateway.SHORT_KEEPALIVES);
 
     private static GatewayProcess gateway;
     private static GatewayHttp http;
 
     @BeforeAll
-    static void start() throws Exception {
-        gateway = GatewayProcess.start(Map.of(
-                "GATEWAY_OUTBOUND_QUEUE_SIZE", String.valueOf(QUEUE),
-                "GATEWAY_OUTBOUND_REPLAY_TIMEOUT_MS", "2000",
-                // 1 s heartbeats: a client that vanished is noticed quickly.
-                "GATEWAY_SSE_HEARTBEAT_SECONDS", "1",
-                "GATEWAY_WS_PING_SECONDS", "1"));
-        http = new GatewayHttp("http://localhost:" + gateway.httpPort());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
+    static void start() {
+        gateway = SHARED.process();
+        http = SHARED.http();
     }
 
     @BeforeEach

@@ -99,6 +99,9 @@ public final class FreshLibertyServer implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(out.toFile());
         builder.environment().put("WLP_USER_DIR", userDir.toString());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        // The test gateways' JVM options (C1 only, the serial collector: GatewayProcess): they are the
+        // JVM's, not the server's configuration, which stays the README's.
+        builder.environment().put("JVM_ARGS", String.join(" ", GatewayProcess.jvmArgs()));
         Process p = builder.start();
         if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             p.destroyForcibly();
