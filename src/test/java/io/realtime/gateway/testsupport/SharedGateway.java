@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>What a class that shares must do: run in {@link OwnServers}' lane (one class at a time), wait until
  * the gateway is idle before it counts anything ({@link GatewayHttp#awaitIdle}), use channels of its own,
- * and read only its own part of the log ({@link #logSinceLease}). A class that stops or kills the gateway
+ * and read only the part of the log written since then. A class that stops or kills the gateway
  * does not share it. A gateway found dead (a failed class crashed it) is replaced by a new one.
  */
 public final class SharedGateway implements BeforeAllCallback {
@@ -40,7 +40,6 @@ public final class SharedGateway implements BeforeAllCallback {
     private final Map<String, String> env;
     private volatile GatewayProcess process;
     private volatile GatewayHttp http;
-    private volatile int logStart;
 
     private SharedGateway(Map<String, String> env) {
         this.env = Map.copyOf(env);
@@ -58,7 +57,6 @@ public final class SharedGateway implements BeforeAllCallback {
         GatewayProcess p = running.alive();
         process = p;
         http = new GatewayHttp("http://localhost:" + p.httpPort());
-        logStart = p.log().length();
     }
 
     public GatewayProcess process() {
@@ -72,12 +70,6 @@ public final class SharedGateway implements BeforeAllCallback {
     /** The gateway's WebSocket endpoint. */
     public URI ws() {
         return URI.create("ws://localhost:" + process.httpPort() + "/ws");
-    }
-
-    /** What the gateway printed since this class got it. */
-    public String logSinceLease() {
-        String log = process.log();
-        return log.length() >= logStart ? log.substring(logStart) : log;
     }
 
     /** The pool's entry for one set of settings: the gateway running with them, stopped when the run ends. */
