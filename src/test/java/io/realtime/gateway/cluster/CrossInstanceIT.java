@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.gateway.testsupport.Await;
 import io.realtime.gateway.testsupport.GatewayHttp;
-import io.realtime.gateway.testsupport.OwnServers;
 import io.realtime.gateway.testsupport.RedisServer;
 import io.realtime.gateway.testsupport.SseFrame;
 import io.realtime.gateway.testsupport.SseTestClient;
@@ -36,9 +35,11 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * WebSocket clients in order; a client resumes on B after missing events published on A; a trimmed
  * history gives a reset; Redis killed mid-stream and restarted; an instance stopped closes its
  * subscriber connection. The tests run in order: the last two kill Redis and stop B.
+ *
+ * <p>It starts every server it uses, but is not marked {@code OwnServers}: it runs in the other lane,
+ * which keeps the two lanes about as long as each other (the quick profile leaves it out by its package).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@OwnServers
 class CrossInstanceIT {
 
     private static final Logger LOG = Logger.getLogger(CrossInstanceIT.class.getName());
