@@ -37,7 +37,7 @@ class ResourceBoundsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     /**
-     * The delivery-bound classes' shared gateway: a queue of 64 frames, a replay cut off after 2 s without
+     * The delivery-bound classes' shared gateway: a queue of 64 frames, a replay cut off after 10 s without
      * room, 1 s heartbeats and pings (a client that vanished is noticed quickly).
      */
     @RegisterExtension
