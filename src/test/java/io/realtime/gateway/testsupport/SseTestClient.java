@@ -70,7 +70,7 @@ public final class SseTestClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
-            SseFrame frame = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+            SseFrame frame = poll(left, "a matching SSE frame");
             if (frame == null) {
                 throw new AssertionError("no matching SSE frame within " + timeout);
             }
@@ -86,7 +86,7 @@ public final class SseTestClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (out.size() < n) {
             long left = deadline - System.nanoTime();
-            SseFrame frame = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+            SseFrame frame = poll(left, "'" + eventName + "' frame " + (out.size() + 1) + " of " + n);
             if (frame == null) {
                 throw new AssertionError("got " + out.size() + " of " + n + " '" + eventName + "' frames within "
                         + timeout);
@@ -107,7 +107,7 @@ public final class SseTestClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
-            SseFrame frame = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+            SseFrame frame = poll(left, "the closing frame, after " + out.size() + " frames");
             if (frame == null) {
                 throw new AssertionError("no closing frame within " + timeout + " after " + out.size()
                         + " frames; the last: " + out.subList(Math.max(0, out.size() - 3), out.size()));
@@ -115,6 +115,36 @@ public final class SseTestClient implements AutoCloseable {
             out.add(frame);
             if (last.test(frame)) {
                 return out;
+            }
+        }
+    }
+
+    /**
+     * The next frame within {@code leftNanos}, or null when that time is up; fails at once, naming what it
+     * waited for, once the server has ended the stream and no frame is left (not after the whole timeout).
+     */
+    private SseFrame poll(long leftNanos, String waitingFor) throws InterruptedException {
+        long deadline = System.nanoTime() + leftNanos;
+        while (true) {
+            SseFrame frame = frames.poll();
+            if (frame != null) {
+                return frame;
+            }
+            if (ended.isDone()) {
+                frame = frames.poll(); // a last frame added just before the end
+                if (frame != null) {
+                    return frame;
+                }
+                throw new AssertionError("the server ended the stream while waiting for " + waitingFor);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            // In slices, so that an end is noticed while waiting (the reader completes `ended` after its last frame).
+            frame = frames.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
+            if (frame != null) {
+                return frame;
             }
         }
     }
