@@ -88,7 +88,27 @@ class ResourceBoundsIT {
             for (int i = 0; i < 200; i++) {
                 flooder.sendText("{\"op\":\"subscribe\",\"channel\":\"" + channel + "\",\"since\":\"0-0\"}");
             }
-            Await.until(WAIT, "the flooding client cut off", () -> http.stat("connections.websocket"), n -> n == 1);
+            // It keeps talking (the ping op) while it reads nothing: a client silent for two ping intervals
+            // is closed as gone (1001), and this one must be cut off for not reading its replay (1013).
+            java.util.concurrent.atomic.AtomicBoolean talking = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread talker = new Thread(() -> {
+                try {
+                    while (talking.get()) {
+                        flooder.sendText("{\"op\":\"ping\"}");
+                        Thread.sleep(300); // a pace, not a barrier: the gateway's silence limit is 2 s here
+                    }
+                } catch (java.io.IOException | InterruptedException e) {
+                    // closed by the server: nothing more to say
+                }
+            }, "flooder-talks");
+            talker.setDaemon(true);
+            talker.start();
+            try {
+                Await.until(WAIT, "the flooding client cut off", () -> http.stat("connections.websocket"), n -> n == 1);
+            } finally {
+                talking.set(false);
+                talker.join(WAIT.toMillis());
+            }
             // What reached it: whatever the socket buffers held plus at most its queue, not 200 replays.
             int events = 0;
             int closeCode = -1;
