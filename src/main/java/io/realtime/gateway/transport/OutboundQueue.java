@@ -81,8 +81,13 @@ public final class OutboundQueue<F> implements Runnable {
         if (failed.get() || closing) {
             return false; // after the goodbye nothing may follow it
         }
-        if (size.get() - replayQueued.get() >= capacity) {
+        // The replayed count first, then the size: a drain lowers the size before the replayed count, so
+        // read the other way round a drain between the reads made a queue full of replayed frames look
+        // like a full queue of lag, and a client resuming on a busy machine was cut off mid-replay.
+        int replayed = replayQueued.get();
+        if (size.get() - replayed >= capacity) {
             if (failed.compareAndSet(false, true)) {
+                wakeWaiters(); // a replay waiting for room stops now, not at its timeout
                 runLater(onOverflow);
             }
             return false;

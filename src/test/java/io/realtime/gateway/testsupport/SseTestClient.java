@@ -107,7 +107,8 @@ public final class SseTestClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
-            SseFrame frame = poll(left, "the closing frame, after " + out.size() + " frames");
+            SseFrame frame = poll(left, "the closing frame, after " + out.size() + " frames (the last: "
+                    + out.subList(Math.max(0, out.size() - 3), out.size()) + ")");
             if (frame == null) {
                 throw new AssertionError("no closing frame within " + timeout + " after " + out.size()
                         + " frames; the last: " + out.subList(Math.max(0, out.size() - 3), out.size()));
