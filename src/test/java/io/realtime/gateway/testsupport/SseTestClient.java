@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * A Server-Sent Events client over a real socket (JDK HttpClient), parsing the stream as the
@@ -70,7 +71,7 @@ public final class SseTestClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
-            SseFrame frame = poll(left, "a matching SSE frame");
+            SseFrame frame = poll(left, () -> "a matching SSE frame");
             if (frame == null) {
                 throw new AssertionError("no matching SSE frame within " + timeout);
             }
@@ -86,7 +87,7 @@ public final class SseTestClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (out.size() < n) {
             long left = deadline - System.nanoTime();
-            SseFrame frame = poll(left, "'" + eventName + "' frame " + (out.size() + 1) + " of " + n);
+            SseFrame frame = poll(left, () -> "'" + eventName + "' frame " + (out.size() + 1) + " of " + n);
             if (frame == null) {
                 throw new AssertionError("got " + out.size() + " of " + n + " '" + eventName + "' frames within "
                         + timeout);
@@ -107,11 +108,9 @@ public final class SseTestClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
-            SseFrame frame = poll(left, "the closing frame, after " + out.size() + " frames (the last: "
-                    + out.subList(Math.max(0, out.size() - 3), out.size()) + ")");
+            SseFrame frame = poll(left, () -> "the closing frame, after " + lastFrames(out));
             if (frame == null) {
-                throw new AssertionError("no closing frame within " + timeout + " after " + out.size()
-                        + " frames; the last: " + out.subList(Math.max(0, out.size() - 3), out.size()));
+                throw new AssertionError("no closing frame within " + timeout + " after " + lastFrames(out));
             }
             out.add(frame);
             if (last.test(frame)) {
@@ -120,11 +119,17 @@ public final class SseTestClient implements AutoCloseable {
         }
     }
 
+    /** How many frames came, and the last three: what a failed wait for the closing frame reports. */
+    private static String lastFrames(List<SseFrame> out) {
+        return out.size() + " frames (the last: " + out.subList(Math.max(0, out.size() - 3), out.size()) + ")";
+    }
+
     /**
      * The next frame within {@code leftNanos}, or null when that time is up; fails at once, naming what it
-     * waited for, once the server has ended the stream and no frame is left (not after the whole timeout).
+     * waited for (built only then), once the server has ended the stream and no frame is left (not after the
+     * whole timeout).
      */
-    private SseFrame poll(long leftNanos, String waitingFor) throws InterruptedException {
+    private SseFrame poll(long leftNanos, Supplier<String> waitingFor) throws InterruptedException {
         long deadline = System.nanoTime() + leftNanos;
         while (true) {
             SseFrame frame = frames.poll();
@@ -136,7 +141,7 @@ public final class SseTestClient implements AutoCloseable {
                 if (frame != null) {
                     return frame;
                 }
-                throw new AssertionError("the server ended the stream while waiting for " + waitingFor);
+                throw new AssertionError("the server ended the stream while waiting for " + waitingFor.get());
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
