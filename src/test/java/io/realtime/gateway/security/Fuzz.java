@@ -150,12 +150,14 @@ final class Fuzz {
             fuzzer.send(frame);
             fuzzer.sendOp("op", "unsubscribe", "channel", "job:barrier", "ref", barrier);
         } catch (RuntimeException e) {
-            // Closed by the server while sending (an oversized frame): the close says why. Open, it is
-            // the fuzzer's own mistake (a frame the client library will not send).
-            if (!fuzzer.isClosed() && !fuzzer.closed().isDone()) {
-                Thread.sleep(500);
-                if (!fuzzer.isClosed()) {
-                    throw new AssertionError(what + ": could not be sent", e);
+            // Closed by the server while sending (an oversized frame): the close says why, once it comes
+            // (waited for, not slept on: a loaded machine may take long). Still open after the bound, it
+            // is the fuzzer's own mistake (a frame the client library will not send).
+            if (!fuzzer.isClosed()) {
+                try {
+                    fuzzer.closed().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException open) {
+                    throw new AssertionError(what + ": could not be sent, and the server did not close", e);
                 }
             }
         }

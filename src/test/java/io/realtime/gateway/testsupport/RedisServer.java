@@ -40,7 +40,7 @@ public final class RedisServer implements AutoCloseable {
     /** Starts a standalone server on a free port and waits until it answers PING. */
     public static RedisServer start(String... extraArgs) {
         try {
-            RedisServer server = new RedisServer(freePort(), List.of(extraArgs));
+            RedisServer server = new RedisServer(FreePorts.next(), List.of(extraArgs));
             server.launch();
             return server;
         } catch (IOException e) {
@@ -162,20 +162,6 @@ public final class RedisServer implements AutoCloseable {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // a temp dir left behind is harmless
-        }
-    }
-
-    /** A port nothing listens on right now (kept for callers of old; {@link FreePorts#next()}). */
-    public static int freePort() {
-        return FreePorts.next();
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
