@@ -75,7 +75,7 @@ class ResourceBoundsIT {
     /**
      * Defect 2: a WebSocket client that reads nothing asked for a channel's whole history 200 times
      * and the server queued all of it (200,000 frames, RSS past 1 GB). Now the replay waits for the
-     * client to read; one that never does is cut off (1013) having been sent a bounded amount.
+     * client to read; one that never does is cut off (1013, or 1001 as silent) having been sent a bounded amount.
      */
     @Test
     void aClientThatResubscribesFromZeroWithoutReadingIsCutOffHoldingABoundedQueue() throws Exception {
@@ -116,7 +116,10 @@ class ResourceBoundsIT {
                 assertTrue(metrics.valueOrZero("gateway_events_dropped_total", "reason", "slow") > 0,
                         "cut off as too slow (the reset hid the close frame)");
             } else {
-                assertEquals(1013, closeCode, "cut off as too slow");
+                // Cut off as too slow (1013: its replay found no room within the replay timeout), or as
+                // silent (1001: it answered no ping either) when that limit came first: 2 s and 3 s on
+                // the shared gateway, so which one wins is the machine's timing, not the server's choice.
+                assertTrue(closeCode == 1013 || closeCode == 1001, "cut off as too slow or silent: " + closeCode);
             }
             assertTrue(events < 20_000, "a bounded amount was queued for it, not 200 replays: " + events);
             // The bystander was never held back.
