@@ -33,11 +33,19 @@ after(async () => {
   provider?.close();
 });
 
+/**
+ * A harness page, once the gateway confirmed each of its channels: only then does an event published
+ * reach it. (The gateway's subscriber count is no such barrier: with Redis it counts a subscription
+ * while the instance still waits for Redis to confirm its SUBSCRIBE, and an event published then is
+ * before the subscription's position.)
+ */
 async function openHarness(context, options) {
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
   await page.goto(harnessUrl(gateway, options));
   await page.waitForFunction(() => window.rtStatus === 'open', null, { timeout: 60_000 });
+  await page.waitForFunction((channels) => channels.every((c) => window.rtSubscribed.includes(c)), options.channels ?? [],
+    { timeout: 60_000 });
   return page;
 }
 
@@ -303,7 +311,7 @@ describe('browser client', () => {
     await routeHarness(receiver);
     const a = await openHarness(sender, { transport: 'websocket', channels: [`job:e2e-${run}-other`] });
     const b = await openHarness(receiver, { transport: 'websocket', channels: [channel] });
-    await until('the receiver subscribed', async () => (await gateway.subscribers(channel)).websocket === 1);
+    assert.equal((await gateway.subscribers(channel)).websocket, 1, 'the receiver is subscribed');
     const ack = await a.evaluate((c) => window.rtPublish(c, 'note', { text: 'from a browser' }), channel);
     assert.match(ack.id, /^\d+-\d+$/);
     assert.equal(ack.duplicate, false);

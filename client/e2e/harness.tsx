@@ -9,13 +9,14 @@ import {
 
 /**
  * The end-to-end tests' page: the hooks on the channels named in the URL, everything they receive
- * kept in `window.received` for the test to read; `?page=seed` shows the seed's hooks on the seed
+ * kept in `window.received` for the test to read, and the channels whose subscription the gateway
+ * confirmed in `window.rtSubscribed` (what a page can rely on: events published from then on reach it); `?page=seed` shows the seed's hooks on the seed
  * routes instead. Served under the gateway's own origin by the test (Playwright routes), so it is
  * never part of the WAR.
  */
 declare global {
   interface Window {
-    received: Envelope[]; rtStatus: string; states: string[]; seed: Record<string, unknown>;
+    received: Envelope[]; rtStatus: string; rtSubscribed: string[]; states: string[]; seed: Record<string, unknown>;
     presence: { users: Array<string | null>; partial: boolean; loading: boolean; error?: string };
     rtPublish(channel: string, type: string, data: Record<string, unknown>, options?: { idempotencyKey?: string }): Promise<PublishAck>;
   }
@@ -26,14 +27,18 @@ const channels = params.getAll('channel');
 const transport = (params.get('transport') ?? 'websocket') as TransportName;
 window.received = [];
 window.rtStatus = 'idle';
+window.rtSubscribed = [];
 window.states = [];
 window.seed = {};
 
 function Harness() {
-  const { status, events } = useChannels(channels, { transport, keep: 10, onEvent: (e) => { window.received.push(e); } });
+  const { status, events, subscriptions } = useChannels(channels, { transport, keep: 10, onEvent: (e) => { window.received.push(e); } });
   const publish = usePublish({ transport });
   useEffect(() => { window.rtStatus = status; window.states.push(status); }, [status]);
   useEffect(() => { window.rtPublish = publish; }, [publish]);
+  useEffect(() => {
+    window.rtSubscribed = Object.values(subscriptions).filter((s) => s.state === 'subscribed').map((s) => s.channel);
+  }, [subscriptions]);
   return <p>status <b id="status">{status}</b>, last <b id="last">{events.at(-1)?.id ?? '-'}</b></p>;
 }
 

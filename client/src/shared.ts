@@ -243,7 +243,15 @@ export class SharedRealtime implements Realtime {
   }
 
   private hold(channel: string, since: string | undefined): void {
-    if (!this.inner || this.innerSubs.has(channel)) return;
+    if (!this.inner) return;
+    const held = this.innerSubs.get(channel);
+    if (held) {
+      // Held already for another tab: the tab asking now saw none of its state changes go by, and
+      // would show it `subscribing` for good.
+      this.subState(held.status);
+      this.post({ t: 'substate', status: held.status });
+      return;
+    }
     this.innerSubs.set(channel, this.inner.subscribe(channel, {
       event: (event) => {
         this.dispatch(event);

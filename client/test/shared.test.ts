@@ -81,6 +81,33 @@ describe('tabs sharing one connection', () => {
     assert.equal(gateway.openConnections(), 0);
   });
 
+  it('a tab that asks for a channel another tab holds already sees it subscribed', async (t) => {
+    const clock = new FakeClock();
+    const gateway = new FakeGateway();
+    const locks = new FakeLocks();
+    const key = 'test-' + Math.random();
+    const make = (): Realtime => SharedRealtime.create({
+      key, locks, BroadcastChannel: globalThis.BroadcastChannel as any, helloWindowMs: 20,
+      create: () => new WebSocketClient({ env: gateway.env(clock), minReconnectDelay: 10, maxReconnectDelay: 10 }),
+    });
+    const a = make();
+    t.after(() => a.close()); // a failed wait must not leave its BroadcastChannel holding the process open
+    const held = a.subscribe('job:1', {});
+    await until('tab A subscribed', () => held.status.state === 'subscribed');
+    const b = make();
+    t.after(() => b.close());
+    const states: string[] = [];
+    const asked = b.subscribe('job:1', { state: (s) => states.push(s.state) });
+    await until('tab B sees the subscription confirmed', () => asked.status.state === 'subscribed');
+    assert.deepEqual(states, ['subscribed']);
+    const got: string[] = [];
+    b.subscribe('job:1', { event: (e) => got.push(e.id) });
+    const id = gateway.publish('job:1');
+    await until('tab B got the event', () => got.length === 1);
+    assert.deepEqual(got, [id]);
+    assert.equal(gateway.openConnections(), 1, 'still one connection');
+  });
+
   it('falls back to a connection of its own where the browser has no Web Locks', () => {
     const made: string[] = [];
     const client = SharedRealtime.create({
