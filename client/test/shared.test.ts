@@ -43,16 +43,22 @@ async function until(what: string, condition: () => boolean, timeoutMs = 30_000)
   }
 }
 
+/** Tabs of one browser (one Web Locks, one BroadcastChannel name): `make` opens one, all on one fake gateway. */
+function browserTabs() {
+  const clock = new FakeClock();
+  const gateway = new FakeGateway();
+  const locks = new FakeLocks();
+  const key = 'test-' + Math.random();
+  const make = (): Realtime => SharedRealtime.create({
+    key, locks, BroadcastChannel: globalThis.BroadcastChannel as any, helloWindowMs: 20,
+    create: () => new WebSocketClient({ env: gateway.env(clock), minReconnectDelay: 10, maxReconnectDelay: 10 }),
+  });
+  return { gateway, locks, key, make };
+}
+
 describe('tabs sharing one connection', () => {
   it('two tabs get every event over one connection, and the second leads when the first goes', async () => {
-    const clock = new FakeClock();
-    const gateway = new FakeGateway();
-    const locks = new FakeLocks();
-    const key = 'test-' + Math.random();
-    const make = (): Realtime => SharedRealtime.create({
-      key, locks, BroadcastChannel: globalThis.BroadcastChannel as any, helloWindowMs: 20,
-      create: () => new WebSocketClient({ env: gateway.env(clock), minReconnectDelay: 10, maxReconnectDelay: 10 }),
-    });
+    const { gateway, locks, key, make } = browserTabs();
     const a = make();
     const b = make();
     const gotA: string[] = [];
@@ -82,14 +88,7 @@ describe('tabs sharing one connection', () => {
   });
 
   it('a tab that asks for a channel another tab holds already sees it subscribed', async (t) => {
-    const clock = new FakeClock();
-    const gateway = new FakeGateway();
-    const locks = new FakeLocks();
-    const key = 'test-' + Math.random();
-    const make = (): Realtime => SharedRealtime.create({
-      key, locks, BroadcastChannel: globalThis.BroadcastChannel as any, helloWindowMs: 20,
-      create: () => new WebSocketClient({ env: gateway.env(clock), minReconnectDelay: 10, maxReconnectDelay: 10 }),
-    });
+    const { gateway, make } = browserTabs();
     const a = make();
     t.after(() => a.close()); // a failed wait must not leave its BroadcastChannel holding the process open
     const held = a.subscribe('job:1', {});
