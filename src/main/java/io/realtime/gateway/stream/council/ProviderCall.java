@@ -92,6 +92,10 @@ final class ProviderCall implements Flow.Subscriber<String> {
                     if (error != null) {
                         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                                 ? error.getCause() : error;
+                        if (status == 0 && cause instanceof java.io.IOException && !(cause instanceof HttpTimeoutException)
+                                && retryAtOnce()) {
+                            return;
+                        }
                         fail(cause instanceof HttpTimeoutException
                                 ? "no response within " + provider.timeout().toMillis() + " ms"
                                 : "request failed: " + cause.getClass().getSimpleName()
@@ -178,6 +182,25 @@ final class ProviderCall implements Flow.Subscriber<String> {
                 send();
             }
         }, waitMs, TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    /**
+     * The connection failed before any answer came (no status line): most often a kept-alive connection
+     * the provider had closed while it waited in the client's pool, which the JDK's client does not send
+     * again for a POST. Asked again at once (the client opens or takes another connection) while attempts
+     * and the budget remain, as OkHttp does: otherwise one stale connection made the model's whole answer
+     * an error. The provider may have read a request whose connection then dropped, so it may see it twice.
+     */
+    private boolean retryAtOnce() {
+        if (over.get() || attempts >= maxAttempts || System.nanoTime() - deadlineNanos >= 0) {
+            return false;
+        }
+        scheduler.execute(() -> {
+            if (!over.get()) {
+                send();
+            }
+        });
         return true;
     }
 
