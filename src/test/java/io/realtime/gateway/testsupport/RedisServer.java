@@ -37,14 +37,51 @@ public final class RedisServer implements AutoCloseable {
         this.dir = Files.createTempDirectory("redis-" + port + "-");
     }
 
-    /** Starts a standalone server on a free port and waits until it answers PING. */
+    /**
+     * Starts a server on a free port and waits until it answers PING. A cluster node's bus gets a free
+     * port of its own (Redis's default, the port + 10,000, was never checked: a run lost a cluster test to
+     * it). A port taken between the check and the start (another process's) means a second try on others.
+     */
     public static RedisServer start(String... extraArgs) {
+        for (int attempt = 1; ; attempt++) {
+            List<String> args = new ArrayList<>(List.of(extraArgs));
+            if (args.contains("--cluster-enabled")) {
+                args.addAll(List.of("--cluster-port", Integer.toString(FreePorts.next())));
+            }
+            RedisServer server;
+            try {
+                server = new RedisServer(FreePorts.next(), args);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try {
+                server.launch();
+                return server;
+            } catch (PortTaken e) {
+                if (attempt == 3) {
+                    throw e; // its directory kept: the message points to its log
+                }
+                server.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** What the server logged so far (empty if nothing). */
+    private String log() {
         try {
-            RedisServer server = new RedisServer(FreePorts.next(), List.of(extraArgs));
-            server.launch();
-            return server;
+            Path log = dir.resolve("redis.log");
+            return Files.exists(log) ? Files.readString(log) : "";
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return "";
+        }
+    }
+
+    /** The server exited because a port it was given was in use by then. */
+    private static final class PortTaken extends IllegalStateException {
+        PortTaken(String message) {
+            super(message);
         }
     }
 
@@ -145,7 +182,11 @@ public final class RedisServer implements AutoCloseable {
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
         Await.until(Duration.ofSeconds(30), "redis-server on " + port + " answers PING", () -> {
             if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server on " + port + " exited: see " + dir);
+                String why = "redis-server on " + port + " exited: see " + dir;
+                if (log().contains("Address already in use")) {
+                    throw new PortTaken(why);
+                }
+                throw new IllegalStateException(why);
             }
             try {
                 return "+PONG".equals(command("PING"));
