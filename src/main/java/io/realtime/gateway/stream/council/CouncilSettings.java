@@ -20,7 +20,8 @@ import java.util.logging.Logger;
  * @param maxPerUser    evaluations one user (a token's subject, else an address) may run at once
  * @param maxFormBytes  the largest form body a council route reads; a longer one is refused unread
  * @param timeBudget    how long an evaluation may take in all, retries included
- * @param maxAttempts   requests per provider and evaluation: the first and its retries after a 429 or 503
+ * @param maxAttempts   requests per provider and evaluation: the first and its retries after a 429 or 503,
+ *                      or after a connection closed before any answer
  * @param unwatchedGrace how long an evaluation goes on with no viewer, so that a reconnect can resume it
  */
 public record CouncilSettings(List<ProviderSettings> providers, int maxTokens, int maxConcurrent, int maxInputChars,
