@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.realtime.gateway.testsupport.GatewayHttp;
 import io.realtime.gateway.testsupport.Problems;
+import io.realtime.gateway.testsupport.RawSse;
 import io.realtime.gateway.testsupport.SseFrame;
 import io.realtime.gateway.testsupport.SseTestClient;
 import jakarta.json.JsonObject;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,6 +26,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -358,6 +362,30 @@ class SseIT {
             SseFrame frame = sse.next(f -> id.equals(f.id()), WAIT);
             assertEquals("system", frame.json().getString("channel"));
             assertNull(frame.comment());
+        }
+    }
+
+    /**
+     * On the wire (DESIGN §5) an event is its name line, its id line and its envelope as one data line,
+     * then a blank line: what any SSE parser reads, whichever way the server puts the lines together.
+     */
+    @Test
+    void anEventIsItsNameItsIdAndOneDataLineOnTheWire() throws Exception {
+        String channel = channel("wire");
+        URI server = HTTP.uri("/");
+        try (RawSse raw = RawSse.open(server.getHost(), server.getPort(), "/api/stream?channel=" + enc(channel))) {
+            raw.readUntil("event: position", WAIT);
+            // A line break and a letter outside ASCII in the payload: the envelope's JSON escapes the one
+            // and keeps the other, and neither may split the data line.
+            String id = HTTP.publish(channel, "job_log", "{\"text\":\"two\\nlines, \u00e9\"}");
+            String next = HTTP.publish(channel, "job_log", "{\"text\":\"next\"}");
+            String wire = raw.readUntil("id: " + next + "\n", WAIT);
+            Matcher frame = Pattern.compile("\nevent: job_log\nid: " + Pattern.quote(id) + "\ndata: ([^\n]*)\n\n")
+                    .matcher(wire);
+            assertTrue(frame.find(), wire);
+            JsonObject envelope = new SseFrame(id, "job_log", frame.group(1), null, null).json();
+            assertEquals(id, envelope.getString("id"));
+            assertEquals("two\nlines, \u00e9", envelope.getJsonObject("data").getString("text"));
         }
     }
 
