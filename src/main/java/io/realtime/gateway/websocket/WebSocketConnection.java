@@ -11,6 +11,7 @@ import io.realtime.gateway.security.Caller;
 import io.realtime.gateway.transport.Transport;
 import jakarta.json.JsonValue;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -156,57 +157,67 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
     }
 
     /**
-     * Writes a batch: pings apart (a control frame of their own), every message as text, several
-     * together in one frame up to {@link WebSocketFrames#COALESCE_CHARS}, one frame after another,
-     * through the async remote.
+     * Writes a batch on this (writer) thread through the basic remote: pings apart (a control frame
+     * of their own), every message as text, several together in one frame up to
+     * {@link WebSocketFrames#COALESCE_CHARS}, one frame after another.
      *
-     * <p>Why not the basic (blocking) remote, which cost less CPU per delivery in a noisy A/B
-     * (bench/CHANGES.md): with it the graceful stop under connection churn left a thread running past
-     * Liberty's quiesce (CWWKE1107W, faults/LeakSoakIT), and writer threads started in place of
-     * blocked ones outlived the churn. Kept async until that is understood.
+     * <p>Why blocking and not the async remote: Liberty queues every async WebSocket write to its
+     * write selector, which hands it to a worker thread, whose completion comes back on yet another:
+     * three hand-offs per write. The basic remote writes here. A client that stops reading holds this
+     * writer until it reads again: {@link io.realtime.gateway.channel.DeliveryThreads} starts another
+     * writer in place of a stuck one, and the client's queue, no longer drained, overflows and cuts it
+     * off as slow (1013), as on SSE (it/BlockedWriterIT).
      */
     @Override
     protected CompletionStage<?> write(List<WsFrame> batch) {
         if (!session.isOpen()) {
             return CompletableFuture.failedFuture(new IllegalStateException("session closed"));
         }
-        // The chain is built on a stage completed only once it is recorded as the write in flight, so
-        // that Liberty's own close (see awaitWriteSettled) never misses a write that has begun.
-        CompletableFuture<Void> start = new CompletableFuture<>();
-        CompletableFuture<?> chain = start;
+        // Recorded before the first byte goes out, so that Liberty's own close (see awaitWriteSettled)
+        // never writes its close frame over this write.
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        inFlight = written;
+        if (!session.isOpen()) { // closed meanwhile: Liberty may have looked at inFlight already
+            written.completeExceptionally(new IllegalStateException("session closed"));
+            return written;
+        }
+        RemoteEndpoint.Basic remote = session.getBasicRemote();
         // Messages of the frame being gathered: [from, to) in the batch, `chars` long with separators.
         int from = -1;
         int chars = 0;
         int events = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            WsFrame frame = batch.get(i);
-            if (frame.kind() == WsFrame.Kind.PING) {
-                chain = chain.thenCompose(v -> ping());
-                continue;
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                WsFrame frame = batch.get(i);
+                if (frame.kind() == WsFrame.Kind.PING) {
+                    // A fresh buffer: Liberty reads a ping's payload through its backing array, and a
+                    // shared read-only one made the ping fail (and the connection close).
+                    remote.sendPing(ByteBuffer.allocate(0));
+                    continue;
+                }
+                if (frame.kind() == WsFrame.Kind.EVENT) {
+                    events++;
+                }
+                if (from >= 0 && chars + 1 + frame.text().length() > WebSocketFrames.COALESCE_CHARS) {
+                    remote.sendText(join(batch, from, i, chars));
+                    from = -1;
+                }
+                if (from < 0) {
+                    from = i;
+                    chars = frame.text().length();
+                } else {
+                    chars += 1 + frame.text().length();
+                }
             }
-            if (frame.kind() == WsFrame.Kind.EVENT) {
-                events++;
+            if (from >= 0) {
+                remote.sendText(join(batch, from, batch.size(), chars));
             }
-            if (from >= 0 && chars + 1 + frame.text().length() > WebSocketFrames.COALESCE_CHARS) {
-                String text = join(batch, from, i, chars);
-                chain = chain.thenCompose(v -> sendText(text));
-                from = -1;
-            }
-            if (from < 0) {
-                from = i;
-                chars = frame.text().length();
-            } else {
-                chars += 1 + frame.text().length();
-            }
+        } catch (IOException | RuntimeException e) {
+            written.completeExceptionally(e);
+            return written;
         }
-        if (from >= 0) {
-            String text = join(batch, from, batch.size(), chars);
-            chain = chain.thenCompose(v -> sendText(text));
-        }
-        int delivered = events;
-        CompletableFuture<Void> written = chain.thenRun(() -> delivered(delivered));
-        inFlight = written;
-        start.complete(null);
+        delivered(events);
+        written.complete(null);
         return written;
     }
 
@@ -251,31 +262,6 @@ final class WebSocketConnection extends ClientConnection<WsFrame> {
             }
         }
         return text == null ? only : text.toString();
-    }
-
-    private CompletableFuture<Void> sendText(String text) {
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        try {
-            session.getAsyncRemote().sendText(text, result -> {
-                if (result.isOK()) {
-                    sent.complete(null);
-                } else {
-                    sent.completeExceptionally(result.getException());
-                }
-            });
-        } catch (RuntimeException e) {
-            sent.completeExceptionally(e);
-        }
-        return sent;
-    }
-
-    private CompletableFuture<Void> ping() {
-        try {
-            session.getAsyncRemote().sendPing(ByteBuffer.allocate(0));
-            return CompletableFuture.completedFuture(null);
-        } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
     }
 
     /**
