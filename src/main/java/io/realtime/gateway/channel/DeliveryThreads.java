@@ -30,8 +30,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@link ManagedThreadFactory}, so they carry the application's context from their creation, and
  * a task costs a queue offer.
  *
- * <p>Why the pool grows: Liberty writes an SSE event synchronously, so a client whose socket is
- * full holds its writer until it reads or the write times out (the server's write timeout). A few
+ * <p>Why the pool grows: Liberty writes an SSE event, and a WebSocket message through the basic
+ * remote, synchronously, so a client whose socket is full holds its writer until it reads or the
+ * write times out (the server's write timeout). A few
  * such clients would hold every writer and stall everybody else. So a writer busy with one drain
  * for longer than {@code stuckAfter} no longer counts: the pool starts another thread in its place
  * (up to {@code maxThreads}), and lets it go once the stuck one is back and the extra has been idle
