@@ -190,25 +190,42 @@ final class SseConnection extends ClientConnection<SseFrame> {
         return frames.control("shutdown", "{\"reason\":\"server_shutdown\"}");
     }
 
+    /**
+     * Writes a batch: frames waiting together as one event of the sink where they can be
+     * ({@link SseFrame#joined}), so a client that lags costs one write and one flush, not one per frame;
+     * a frame that cannot join goes alone.
+     */
     @Override
     protected CompletionStage<?> write(List<SseFrame> batch) {
         if (sink.isClosed()) {
             return CompletableFuture.failedFuture(new IllegalStateException("sink closed"));
         }
-        // The sink writes and flushes each event by itself (JAX-RS has no way to send several
-        // as one); it keeps them in order, so only the last completion needs waiting for, but
-        // every one may fail.
-        CompletableFuture<?>[] sent = new CompletableFuture<?>[batch.size()];
+        // The sink keeps its sends in order, so only the last completion needs waiting for, but every
+        // one may fail.
+        List<CompletableFuture<?>> sent = new ArrayList<>(1);
         int events = 0;
-        for (int i = 0; i < sent.length; i++) {
-            SseFrame frame = batch.get(i);
-            sent[i] = sink.send(frame).toCompletableFuture();
-            if (frame.isEvent()) {
-                events++;
+        int from = 0;
+        while (from < batch.size()) {
+            SseFrame first = batch.get(from);
+            int to = from + 1;
+            if (first.leadsJoin()) {
+                int chars = first.wireChars();
+                while (to < batch.size() && batch.get(to).joinable()
+                        && (chars += batch.get(to).wireChars()) <= SseFrame.JOIN_CHARS) {
+                    to++;
+                }
             }
+            for (int i = from; i < to; i++) {
+                if (batch.get(i).isEvent()) {
+                    events++;
+                }
+            }
+            sent.add(sink.send(to - from == 1 ? first : SseFrame.joined(batch, from, to)).toCompletableFuture());
+            from = to;
         }
         int delivered = events;
-        return CompletableFuture.allOf(sent).thenRun(() -> delivered(delivered));
+        CompletableFuture<?> all = sent.size() == 1 ? sent.get(0) : CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
+        return all.thenRun(() -> delivered(delivered));
     }
 
     @Override

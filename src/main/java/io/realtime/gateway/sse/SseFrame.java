@@ -18,10 +18,17 @@ import java.lang.reflect.Type;
  * data, so {@code "id\ndata: json"} as the id and no data puts the same bytes on the wire as the
  * writer's own path: {@code event: name\nid: id\ndata: json\n\n}. Data with a line break in it
  * (never an envelope: JSON escapes them) or a frame with {@code retry:} takes the writer's path.
+ *
+ * <p>The same order lets frames waiting together go out as one event of the sink ({@link #joined}):
+ * their whole text as the name of one frame, one write and one flush for all of them, as a WebSocket
+ * client that lags gets several messages in one frame.
  */
 final class SseFrame implements OutboundSseEvent {
 
     private static final String DATA_LINE = "\ndata: ";
+    private static final String NAME_LEAD = "event: ";
+    /** Frames joined into one event of the sink stop growing past this many chars. */
+    static final int JOIN_CHARS = 64 * 1024;
 
     private final String name;
     private final String id;
@@ -31,6 +38,8 @@ final class SseFrame implements OutboundSseEvent {
     private final String comment;
     private final long retryMs;
     private final boolean event;
+    /** Its text on the wire is known here: no line break in its comment or in a data the writer escapes. */
+    private final boolean joinable;
 
     private SseFrame(String name, String id, String data, String comment, long retryMs, boolean event) {
         boolean asHeader = data != null && retryMs < 0 && (id != null || name != null)
@@ -42,6 +51,20 @@ final class SseFrame implements OutboundSseEvent {
         this.comment = comment;
         this.retryMs = retryMs;
         this.event = event;
+        this.joinable = (comment == null || comment.indexOf('\n') < 0 && comment.indexOf('\r') < 0)
+                && (this.data == null || this.data.indexOf('\n') < 0 && this.data.indexOf('\r') < 0);
+    }
+
+    /** Frames joined ({@link #joined}): a name line that holds them all, typed so the writer writes it. */
+    private SseFrame(String joinedText) {
+        this.name = joinedText;
+        this.id = null;
+        this.data = null;
+        this.hasData = true;
+        this.comment = null;
+        this.retryMs = -1;
+        this.event = false;
+        this.joinable = false;
     }
 
     /** A channel event: {@code event:} its type, {@code id:} the stream's cursor, {@code data:} the envelope. */
@@ -61,6 +84,59 @@ final class SseFrame implements OutboundSseEvent {
 
     boolean isEvent() {
         return event;
+    }
+
+    /** Whether it can go out in one event of the sink with others ({@link #joined}). */
+    boolean joinable() {
+        return joinable;
+    }
+
+    /** Whether it can be the first of frames joined: its text starts with the name line. */
+    boolean leadsJoin() {
+        return joinable && hasData && name != null && comment == null;
+    }
+
+    /** Its length on the wire in chars, near enough to bound a join. */
+    int wireChars() {
+        return (comment == null ? 0 : comment.length() + 3) + (name == null ? 0 : name.length() + 8)
+                + (id == null ? 0 : id.length() + 5) + (data == null ? 0 : data.length() + 7) + 20;
+    }
+
+    /**
+     * Frames {@code [from, to)} of a batch, each {@link #joinable()} and the first {@link #leadsJoin()},
+     * as one frame: the writer writes its name line as {@code event: <name>\n} and then a blank line, so
+     * a name of every frame's text but the first's {@code event: } and the last blank line puts every
+     * frame on the wire as the writer would have, one after another.
+     */
+    static SseFrame joined(java.util.List<SseFrame> batch, int from, int to) {
+        StringBuilder text = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            batch.get(i).appendWire(text);
+        }
+        text.setLength(text.length() - 2); // the last frame's end: the writer adds it
+        return new SseFrame(text.substring(NAME_LEAD.length()));
+    }
+
+    /** Its text as the writer puts it on the wire (comment, name, id, retry, data lines, blank line). */
+    private void appendWire(StringBuilder out) {
+        if (comment != null) {
+            out.append(": ").append(comment).append('\n');
+        }
+        if (hasData) {
+            if (name != null) {
+                out.append(NAME_LEAD).append(name).append('\n');
+            }
+            if (id != null) {
+                out.append("id: ").append(id).append('\n');
+            }
+            if (retryMs > -1) {
+                out.append("retry: ").append(retryMs).append('\n');
+            }
+            if (data != null) {
+                out.append("data: ").append(data).append('\n');
+            }
+        }
+        out.append('\n');
     }
 
     @Override

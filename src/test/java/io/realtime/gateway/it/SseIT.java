@@ -15,21 +15,29 @@ import io.realtime.gateway.testsupport.SseTestClient;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -386,6 +394,51 @@ class SseIT {
             JsonObject envelope = new SseFrame(id, "job_log", frame.group(1), null, null).json();
             assertEquals(id, envelope.getString("id"));
             assertEquals("two\nlines, \u00e9", envelope.getJsonObject("data").getString("text"));
+        }
+    }
+
+    /**
+     * A resume from the start of history: the replay comes in a burst, whose frames go out several to a
+     * write (DESIGN §5's wire is the same whichever way they are put together). Read line by line, every
+     * replayed event is its name, its id and one data line with its envelope, then a blank line, in order.
+     */
+    @Test
+    void aReplayedBurstIsEveryEventWholeAndInOrderLineByLine() throws Exception {
+        String channel = channel("burst");
+        List<GatewayHttp.Item> items = IntStream.range(0, 300)
+                .mapToObj(i -> new GatewayHttp.Item(channel, "job_log", "{\"n\":" + i + ",\"text\":\"line " + i + "\"}"))
+                .toList();
+        List<String> ids = HTTP.publishBatch(items);
+        HttpRequest request = HttpRequest.newBuilder(HTTP.uri("/api/stream?channel=" + enc(channel) + "&lastEventId=0-0"))
+                .header("Accept", "text/event-stream").build();
+        HttpResponse<Stream<String>> response = HttpClient.newHttpClient()
+                .sendAsync(request, HttpResponse.BodyHandlers.ofLines()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        List<String> lines = new CopyOnWriteArrayList<>();
+        try (Stream<String> body = response.body()) {
+            Iterator<String> it = body.iterator();
+            // The position frame follows the replay; closing the body ends a read that waits past the bound.
+            CompletableFuture.runAsync(() -> {
+                while (it.hasNext()) {
+                    String line = it.next();
+                    lines.add(line);
+                    if (line.equals("event: position")) {
+                        return;
+                    }
+                }
+            }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no position frame after the replay within " + WAIT + ": " + lines.size() + " lines", e);
+        }
+        int first = lines.indexOf("event: job_log");
+        assertTrue(first >= 0, String.join("\n", lines));
+        for (int i = 0; i < ids.size(); i++) {
+            List<String> frame = lines.subList(first + 4 * i, first + 4 * i + 4);
+            assertEquals("event: job_log", frame.get(0), "frame " + i + ": " + frame);
+            assertEquals("id: " + ids.get(i), frame.get(1), "frame " + i + ": " + frame);
+            assertTrue(frame.get(2).startsWith("data: "), "frame " + i + ": " + frame);
+            JsonObject envelope = new SseFrame(ids.get(i), "job_log", frame.get(2).substring(6), null, null).json();
+            assertEquals(i, envelope.getJsonObject("data").getInt("n"), "frame " + i + ": " + frame);
+            assertEquals("", frame.get(3), "frame " + i + " ends with a blank line: " + frame);
         }
     }
 
