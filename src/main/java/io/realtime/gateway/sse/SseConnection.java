@@ -224,7 +224,8 @@ final class SseConnection extends ClientConnection<SseFrame> {
             from = to;
         }
         int delivered = events;
-        CompletableFuture<?> all = sent.size() == 1 ? sent.get(0) : CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
+        CompletableFuture<?> all = sent.size() == 1 ? sent.get(0)
+                : CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0]));
         return all.thenRun(() -> delivered(delivered));
     }
 
