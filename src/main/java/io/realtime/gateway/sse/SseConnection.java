@@ -192,7 +192,7 @@ final class SseConnection extends ClientConnection<SseFrame> {
 
     /**
      * Writes a batch: frames waiting together as one event of the sink where they can be
-     * ({@link SseFrame#joined}), so a client that lags costs one write and one flush, not one per frame;
+     * ({@link SseFrame#join}), so a client that lags costs one write and one flush, not one per frame;
      * a frame that cannot join goes alone.
      */
     @Override
@@ -204,24 +204,15 @@ final class SseConnection extends ClientConnection<SseFrame> {
         // one may fail.
         List<CompletableFuture<?>> sent = new ArrayList<>(1);
         int events = 0;
-        int from = 0;
-        while (from < batch.size()) {
-            SseFrame first = batch.get(from);
-            int to = from + 1;
-            if (first.leadsJoin()) {
-                int chars = first.wireChars();
-                while (to < batch.size() && batch.get(to).joinable()
-                        && (chars += batch.get(to).wireChars()) <= SseFrame.JOIN_CHARS) {
-                    to++;
-                }
-            }
-            for (int i = from; i < to; i++) {
+        for (int from = 0; from < batch.size(); ) {
+            SseFrame.Joined joined = SseFrame.join(batch, from);
+            for (int i = from; i < joined.to(); i++) {
                 if (batch.get(i).isEvent()) {
                     events++;
                 }
             }
-            sent.add(sink.send(to - from == 1 ? first : SseFrame.joined(batch, from, to)).toCompletableFuture());
-            from = to;
+            sent.add(sink.send(joined.frame()).toCompletableFuture());
+            from = joined.to();
         }
         int delivered = events;
         CompletableFuture<?> all = sent.size() == 1 ? sent.get(0)

@@ -19,7 +19,7 @@ import java.lang.reflect.Type;
  * writer's own path: {@code event: name\nid: id\ndata: json\n\n}. Data with a line break in it
  * (never an envelope: JSON escapes them) or a frame with {@code retry:} takes the writer's path.
  *
- * <p>The same order lets frames waiting together go out as one event of the sink ({@link #joined}):
+ * <p>The same order lets frames waiting together go out as one event of the sink ({@link #join}):
  * their whole text as the name of one frame, one write and one flush for all of them, as a WebSocket
  * client that lags gets several messages in one frame.
  */
@@ -42,8 +42,7 @@ final class SseFrame implements OutboundSseEvent {
     private final boolean joinable;
 
     private SseFrame(String name, String id, String data, String comment, long retryMs, boolean event) {
-        boolean asHeader = data != null && retryMs < 0 && (id != null || name != null)
-                && data.indexOf('\n') < 0 && data.indexOf('\r') < 0;
+        boolean asHeader = data != null && retryMs < 0 && (id != null || name != null) && oneLine(data);
         this.name = asHeader && id == null ? name + DATA_LINE + data : name;
         this.id = asHeader && id != null ? id + DATA_LINE + data : id;
         this.data = asHeader ? null : data;
@@ -51,11 +50,14 @@ final class SseFrame implements OutboundSseEvent {
         this.comment = comment;
         this.retryMs = retryMs;
         this.event = event;
-        this.joinable = (comment == null || comment.indexOf('\n') < 0 && comment.indexOf('\r') < 0)
-                && (this.data == null || this.data.indexOf('\n') < 0 && this.data.indexOf('\r') < 0);
+        this.joinable = (comment == null || oneLine(comment)) && (this.data == null || oneLine(this.data));
     }
 
-    /** Frames joined ({@link #joined}): a name line that holds them all, typed so the writer writes it. */
+    private static boolean oneLine(String text) {
+        return text.indexOf('\n') < 0 && text.indexOf('\r') < 0;
+    }
+
+    /** Frames joined ({@link #join}): a name line that holds them all, typed so the writer writes it. */
     private SseFrame(String joinedText) {
         this.name = joinedText;
         this.id = null;
@@ -86,35 +88,43 @@ final class SseFrame implements OutboundSseEvent {
         return event;
     }
 
-    /** Whether it can go out in one event of the sink with others ({@link #joined}). */
-    boolean joinable() {
-        return joinable;
-    }
-
     /** Whether it can be the first of frames joined: its text starts with the name line. */
-    boolean leadsJoin() {
+    private boolean leadsJoin() {
         return joinable && hasData && name != null && comment == null;
     }
 
-    /** Its length on the wire in chars, near enough to bound a join. */
-    int wireChars() {
-        return (comment == null ? 0 : comment.length() + 3) + (name == null ? 0 : name.length() + 8)
-                + (id == null ? 0 : id.length() + 5) + (data == null ? 0 : data.length() + 7) + 20;
+    /** Frames from {@code from} to {@code to} (exclusive) of a batch as one frame of the sink. */
+    record Joined(SseFrame frame, int to) {
     }
 
     /**
-     * Frames {@code [from, to)} of a batch, each {@link #joinable()} and the first {@link #leadsJoin()},
-     * as one frame: the writer writes its name line as {@code event: <name>\n} and then a blank line, so
-     * a name of every frame's text but the first's {@code event: } and the last blank line puts every
-     * frame on the wire as the writer would have, one after another.
+     * The frame at {@code from} with as many joinable ones after it as fit in {@link #JOIN_CHARS}, as one
+     * frame: the writer writes its name line as {@code event: <name>\n} and then a blank line, so a name of
+     * every frame's text but the first's {@code event: } and the last blank line puts every frame on the wire
+     * as the writer would have, one after another. A frame that cannot lead, or has none to join, is itself.
      */
-    static SseFrame joined(java.util.List<SseFrame> batch, int from, int to) {
+    static Joined join(java.util.List<SseFrame> batch, int from) {
+        SseFrame first = batch.get(from);
+        if (!first.leadsJoin() || from + 1 == batch.size() || !batch.get(from + 1).joinable) {
+            return new Joined(first, from + 1);
+        }
         StringBuilder text = new StringBuilder();
-        for (int i = from; i < to; i++) {
-            batch.get(i).appendWire(text);
+        first.appendWire(text);
+        int to = from + 1;
+        while (to < batch.size() && batch.get(to).joinable) {
+            int before = text.length();
+            batch.get(to).appendWire(text);
+            if (text.length() > JOIN_CHARS) {
+                text.setLength(before); // it goes in the next one
+                break;
+            }
+            to++;
+        }
+        if (to == from + 1) {
+            return new Joined(first, to);
         }
         text.setLength(text.length() - 2); // the last frame's end: the writer adds it
-        return new SseFrame(text.substring(NAME_LEAD.length()));
+        return new Joined(new SseFrame(text.substring(NAME_LEAD.length())), to);
     }
 
     /** Its text as the writer puts it on the wire (comment, name, id, retry, data lines, blank line). */
