@@ -168,21 +168,11 @@ final class ProviderCall implements Flow.Subscriber<String> {
 
     /** A 429 or 503 with Retry-After, asked again after that wait if it fits the attempts and the budget. */
     private boolean retry() {
-        if (over.get() || (status != 429 && status != 503) || attempts >= maxAttempts) {
+        if (status != 429 && status != 503) {
             return false;
         }
         long waitMs = retryAfterMs(retryAfter, System.currentTimeMillis());
-        if (waitMs < 0 || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs) - deadlineNanos >= 0) {
-            return false;
-        }
-        // The watchdog must not count the wait the provider asked for as a silence.
-        lastHeardNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
-        scheduler.schedule(() -> {
-            if (!over.get()) {
-                send();
-            }
-        }, waitMs, TimeUnit.MILLISECONDS);
-        return true;
+        return waitMs >= 0 && sendAgainAfter(waitMs);
     }
 
     /**
@@ -193,14 +183,24 @@ final class ProviderCall implements Flow.Subscriber<String> {
      * an error. The provider may have read a request whose connection then dropped, so it may see it twice.
      */
     private boolean retryAtOnce() {
-        if (over.get() || attempts >= maxAttempts || System.nanoTime() - deadlineNanos >= 0) {
+        return sendAgainAfter(0);
+    }
+
+    /** Sends the request again after {@code waitMs}, if an attempt remains and the wait ends within the budget. */
+    private boolean sendAgainAfter(long waitMs) {
+        if (over.get() || attempts >= maxAttempts
+                || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs) - deadlineNanos >= 0) {
             return false;
         }
-        scheduler.execute(() -> {
+        if (waitMs > 0) {
+            // The watchdog must not count the wait the provider asked for as a silence.
+            lastHeardNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        }
+        scheduler.schedule(() -> {
             if (!over.get()) {
                 send();
             }
-        });
+        }, waitMs, TimeUnit.MILLISECONDS);
         return true;
     }
 
