@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
 class ChannelManagerTest {
 
     private final AtomicReference<ChannelManager> core = new AtomicReference<>();
+    /** Tasks handed to the fan-out. */
+    private final AtomicInteger fanOutTasks = new AtomicInteger();
     private final LocalBroker broker = new LocalBroker(new EnvelopeCodec(), e -> core.get().dispatch(e),
             System::currentTimeMillis, Idempotency.DEFAULT);
 
@@ -36,7 +39,10 @@ class ChannelManagerTest {
                 "tiny", new NamespaceSettings("tiny", false, new HistoryPolicy(3, Duration.ofMinutes(5)))));
         // Fan-out inline, on the publishing thread: these tests check the core's ordering logic; the
         // delivery threads' hand-over is exercised by the in-server and black-box tests.
-        core.set(new ChannelManager(namespaces, broker, new GatewayMeters(), Runnable::run, 4096));
+        core.set(new ChannelManager(namespaces, broker, new GatewayMeters(), task -> {
+            fanOutTasks.incrementAndGet();
+            task.run();
+        }, 4096));
     }
 
     /** A subscriber that records what it got, as a transport would queue it. */
@@ -94,6 +100,28 @@ class ChannelManagerTest {
             assertEquals(expected, resumed.get(k).ids(), "subscriber " + k);
             assertTrue(resumed.get(k).outcomes.get(0).recovered());
         }
+    }
+
+    @Test
+    void anEventOfAChannelNobodyHoldsCostsNoFanOutTask() {
+        ChannelManager manager = core.get();
+        for (int i = 0; i < 3; i++) {
+            publish("job:nobody", i);
+        }
+        assertEquals(0, fanOutTasks.get(), "nobody holds job:nobody: nothing handed to the fan-out");
+
+        Recorder held = new Recorder();
+        manager.subscribe(held, manager.channel("job:held"), null);
+        EventId first = publish("job:held", 0).id();
+        EventId second = publish("job:held", 1).id();
+        publish("job:nobody", 3);
+        assertEquals(List.of(first, second), held.ids(), "the held channel's events are delivered");
+        assertEquals(2, fanOutTasks.get(), "one fan-out task per event of the held channel only");
+
+        manager.unsubscribe(held, "job:held");
+        publish("job:held", 2);
+        assertEquals(2, fanOutTasks.get(), "once its last subscriber left, the channel costs nothing again");
+        assertEquals(List.of(first, second), held.ids());
     }
 
     @Test
