@@ -4,6 +4,8 @@
 //   node bench/floor/run.js --jar target/realtime-gateway.jar [--label after]
 //                           [--jar-b /work/bench-jars/baseline.jar --label-b before] [--rate 1000] [--duration 10]
 //                           [--only gateways --rounds N]   (the jars alone, alternated N times: an A/B)
+//                           [--only features --warmup 60]  (the floor with the gateway's features and the jars:
+//                                                           a long warm-up, so the JIT is done before the window)
 //                           [--only idle --idle-counts 10000]  (memory of idle streams, below)
 //
 // The floor app (bench/floor/src: one JAX-RS resource on the gateway's single-event route that reads the
@@ -223,6 +225,7 @@ async function main() {
     // --only gateways: the jars alone (an A/B of the publish path), in --rounds alternations.
     if (o.only !== 'gateways') {
       for (const [i, variant] of VARIANTS.entries()) {
+        if (o.only === 'features' && variant.features !== GATEWAY_FEATURES) continue;
         await measure(variant.name, () => startFloor(wlp, variant, war, workDir, i), o, rows);
       }
     }
@@ -237,7 +240,7 @@ async function main() {
     await stopAllProcesses();
     removeTempDir(workDir);
   }
-  const base = o.only === 'gateways' ? null : rows[0]?.cpuMsPerEvent; // the floor's bare row, when it ran
+  const base = o.only === 'all' ? rows[0]?.cpuMsPerEvent : null; // the floor's bare row, when it ran
   const floorAll = rows.find((r) => r.name === "floor with the gateway's features")?.cpuMsPerEvent;
   const single = (r) => r.way === 'single';
   const fmt = (v) => (v === null || v === undefined ? '–' : v.toFixed(3));

@@ -89,6 +89,6 @@ export function currentSection(document) {
     .map((g) => `\`${g.label}\` = ${g.jar}${g.javaVersion ? ` on ${g.javaVersion.split(' / ')[0]}` : g.javaHome ? ` on ${g.javaHome}` : ''}${g.javaOpts ? ` with \`${g.javaOpts}\`` : ''}`).join('; ');
   const minutes = meta.startedAt && meta.finishedAt ? Math.round((Date.parse(meta.finishedAt) - Date.parse(meta.startedAt)) / 60000) : null;
   let out = `## The current build against the peers\n\nOne run, every target in it (${meta.startedAt ?? '?'}${minutes !== null ? `, ${minutes} min` : ''}${meta.interrupted ? `, stopped by ${meta.interrupted}` : ''}):\n\n\`\`\`sh\n${meta.command ?? '?'}\n\`\`\`\n\n`;
-  if (described) out += `${described}. Gateway figures are its warm run (the third on one process, or with \`--no-cold\` the one after a warm-up); a ratio above 1× is worse for CPU, latency and memory, below 1× worse for deliveries/s and the publish rate.\n\n`;
+  if (described) out += `${described}. Gateway figures are its warm run (the third on one process; with \`--no-cold\`, the one after a 3 s warm-up, which is not yet warm: the JIT still compiles); a ratio above 1× is worse for CPU, latency and memory, below 1× worse for deliveries/s and the publish rate.\n\n`;
   return `${out}${lines.join('\n')}\n\n`;
 }
